@@ -1,0 +1,7 @@
+"""The public JSON API, version 1, under ``/api/v1/`` (described by ``openapi.json``)."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("api", __name__)
+
+from . import views  # noqa: E402, F401 - registers the routes on the blueprint

@@ -1,0 +1,240 @@
+"""Free times of services, read from the database in a bounded number of queries.
+
+This is the seam between the database and the pure scheduling core: it fetches opening
+schedules, closures, the shifts of the staff qualified for the services and everything
+that keeps those people busy — five queries whatever the range or the team size — turns
+them into plain intervals and lets :mod:`portal.scheduling` do the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from .models import (
+    Absence,
+    Appointment,
+    Channel,
+    Closure,
+    Hold,
+    OpeningBlock,
+    OpeningSchedule,
+    Service,
+    Shift,
+    ShiftKind,
+    StaffMember,
+    staff_service,
+)
+from .scheduling import (
+    FreeSlot,
+    SlotRequest,
+    StaffCalendar,
+    day_interval,
+    days_with_free_slot,
+    free_slots,
+    intervals,
+    opening_intervals,
+)
+from .scheduling import (
+    OpeningSchedule as ScheduleData,
+)
+from .scheduling.availability import OpeningBlock as BlockData
+from .timeutil import end_of_local_day, local_today
+
+
+@dataclass(frozen=True)
+class BookingWindow:
+    """What a resident may book for a set of services at a moment: the first possible
+    start (minimum notice) and the last bookable day (horizon)."""
+
+    earliest: datetime
+    last_day: date
+
+    @property
+    def latest_start(self) -> datetime:
+        """The end of the last bookable day: no visit may start after it."""
+        return end_of_local_day(self.last_day)
+
+
+def booking_window(services: Sequence[Service], now: datetime, tz: ZoneInfo) -> BookingWindow:
+    """The strictest window of the services: the longest notice and the shortest horizon."""
+    notice = max(service.min_notice_minutes for service in services)
+    horizon = min(service.horizon_days for service in services)
+    return BookingWindow(
+        earliest=now + timedelta(minutes=notice),
+        last_day=local_today(now, tz) + timedelta(days=horizon),
+    )
+
+
+def visit_duration(services: Sequence[Service], persons: int) -> timedelta:
+    """How long a visit for these services takes: each service's time for ``persons``."""
+    return sum((service.duration_for(persons) for service in services), timedelta())
+
+
+def public_holidays(first: date, last: date, language: str = "nl") -> dict[date, str]:
+    """Belgian public holidays in ``first``..``last`` with their names in ``language``
+    (empty names where the ``holidays`` package does not speak it)."""
+    years = range(first.year, last.year + 1)
+    named = holidays.country_holidays("BE", years=years, language=language)
+    speaks = language in named.supported_languages
+    return {day: name if speaks else "" for day, name in named.items() if first <= day <= last}
+
+
+def closed_days(session: Session, first: date, last: date) -> set[date]:
+    """Dates in ``first``..``last`` the city hall is closed: Belgian public holidays and
+    the city's own closures (one query)."""
+    closed = set(public_holidays(first, last))
+    for closure in session.scalars(Closure.between(first, last)):
+        day = max(closure.starts_on, first)
+        while day <= min(closure.ends_on, last):
+            closed.add(day)
+            day += timedelta(days=1)
+    return closed
+
+
+def _schedules(session: Session, first: date, last: date) -> list[ScheduleData]:
+    """The opening schedules valid in the range, with their blocks, in one query."""
+    rows = session.execute(
+        select(
+            OpeningSchedule.id,
+            OpeningSchedule.valid_from,
+            OpeningSchedule.valid_until,
+            OpeningBlock.weekday,
+            OpeningBlock.opens,
+            OpeningBlock.closes,
+        )
+        .outerjoin(OpeningBlock, OpeningBlock.schedule_id == OpeningSchedule.id)
+        .where(OpeningSchedule.filter_valid_between(first, last))
+    )
+    validity: dict[int, tuple] = {}
+    blocks: dict[int, list[BlockData]] = defaultdict(list)
+    for schedule_id, valid_from, valid_until, weekday, opens, closes in rows:
+        validity[schedule_id] = (valid_from, valid_until)
+        if weekday is not None:
+            blocks[schedule_id].append(BlockData(weekday, opens, closes))
+    return [
+        ScheduleData(valid_from, valid_until, tuple(blocks[schedule_id]))
+        for schedule_id, (valid_from, valid_until) in validity.items()
+    ]
+
+
+def _qualified_staff(service_ids: Sequence[int]):
+    """Subquery: active staff members who may handle every one of the services."""
+    return (
+        select(staff_service.c.staff_id)
+        .join(StaffMember, StaffMember.id == staff_service.c.staff_id)
+        .where(staff_service.c.service_id.in_(service_ids), StaffMember.active.is_(True))
+        .group_by(staff_service.c.staff_id)
+        .having(func.count() == len(set(service_ids)))
+    )
+
+
+def _busy_spans(qualified, start: datetime, end: datetime, now: datetime):
+    """One query for everything that keeps qualified staff busy: absences, active visits
+    and live holds overlapping ``[start, end)``."""
+    parts = [
+        select(model.staff_id, model.starts_at, model.ends_at).where(
+            model.staff_id.in_(qualified), model.filter_overlapping(start, end), criterion
+        )
+        for model, criterion in (
+            (Absence, literal(True)),
+            (Appointment, Appointment.filter_active()),
+            (Hold, Hold.filter_live(now)),
+        )
+    ]
+    return union_all(*parts)
+
+
+def staff_calendars(
+    session: Session,
+    service_ids: Sequence[int],
+    kind: ShiftKind,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> list[StaffCalendar]:
+    """Shifts and busy spans of the staff qualified for all ``service_ids``, in two queries."""
+    qualified = _qualified_staff(service_ids)
+    shift_rows = session.execute(
+        select(Shift.staff_id, Shift.starts_at, Shift.ends_at).where(
+            Shift.staff_id.in_(qualified), Shift.kind == kind, Shift.filter_overlapping(start, end)
+        )
+    )
+    shifts: dict[int, list] = defaultdict(list)
+    for staff_id, shift_start, shift_end in shift_rows:
+        shifts[staff_id].append((shift_start, shift_end))
+    if not shifts:
+        return []
+    busy: dict[int, list] = defaultdict(list)
+    for staff_id, busy_start, busy_end in session.execute(
+        _busy_spans(qualified, start, end, now)
+    ):
+        busy[staff_id].append((busy_start, busy_end))
+    return [
+        StaffCalendar(staff_id, tuple(spans), tuple(busy.get(staff_id, ())))
+        for staff_id, spans in sorted(shifts.items())
+    ]
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Everything the scheduling core needs for some services over some days."""
+
+    window: list
+    staff: list[StaffCalendar]
+    request: SlotRequest
+    tz: ZoneInfo
+
+    def slots(self) -> list[FreeSlot]:
+        """The free start times, each with the staff members who could take it."""
+        return free_slots(self.window, self.staff, self.request)
+
+    def days(self) -> list[date]:
+        """The local dates with at least one free start time."""
+        return days_with_free_slot(self.window, self.staff, self.request, self.tz)
+
+    def on(self, day: date) -> Availability:
+        """The same availability narrowed to one local date (no new queries)."""
+        window = intervals.intersect(self.window, [day_interval(day, self.tz)])
+        return Availability(window, self.staff, self.request, self.tz)
+
+
+def load_availability(
+    session: Session,
+    services: Sequence[Service],
+    persons: int,
+    first: date,
+    last: date,
+    now: datetime,
+    *,
+    grid_minutes: int,
+    tz: ZoneInfo,
+) -> Availability:
+    """Read what decides the free times of ``services`` for ``persons`` people on the local
+    dates ``first``..``last``, as seen at ``now``: at most five queries."""
+    start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
+    service_ids = [service.id for service in services]
+    counter_visit = all(service.channel == Channel.COUNTER for service in services)
+    kind = ShiftKind.COUNTER if counter_visit else ShiftKind.BACK_OFFICE
+    staff = staff_calendars(session, service_ids, kind, start, end, now)
+    closures = [day_interval(day, tz) for day in closed_days(session, first, last)]
+    if counter_visit:
+        window = opening_intervals(_schedules(session, first, last), first, last, tz)
+    else:
+        window = intervals.normalize(span for member in staff for span in member.shifts)
+    window = intervals.subtract(window, intervals.normalize(closures))
+    limits = booking_window(services, now, tz)
+    request = SlotRequest(
+        duration=visit_duration(services, persons),
+        grid=timedelta(minutes=grid_minutes),
+        earliest=limits.earliest,
+        latest_start=limits.latest_start,
+    )
+    return Availability(window, staff, request, tz)

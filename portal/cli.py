@@ -1,0 +1,50 @@
+"""``flask --app portal …`` commands of the portal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Team
+from .timeutil import local_today, utcnow
+
+
+def register_commands(app: Flask) -> None:
+    """Add the portal's commands to the ``flask`` command line."""
+    app.cli.add_command(demo_command)
+
+
+@click.command("demo")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Only load when the database holds no teams yet (what `make run` uses).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Pretend today is this date (YYYY-MM-DD); default: today in Brussels.",
+)
+def demo_command(if_empty: bool, today) -> None:
+    """Load the city's demo data: four teams, 42 staff, the opening hours, services,
+    eight weeks of counter shifts and a share of booked visits."""
+    from .demo import load_demo
+
+    if db.session.scalar(select(Team.id).limit(1)) is not None:
+        if if_empty:
+            click.echo("The database already holds data; demo data not loaded.")
+            return
+        raise click.ClickException("The database is not empty: load the demo into a new one.")
+    now = utcnow()
+    day: date = today.date() if today else local_today(now)
+    summary = load_demo(db.session, day, now)
+    db.session.commit()
+    click.echo(
+        f"Loaded {summary.teams} teams, {summary.staff} staff, {summary.services} services, "
+        f"{summary.counter_shifts} counter shifts and {summary.appointments} visits "
+        f"({summary.first_day} to {summary.last_day})."
+    )

@@ -1,0 +1,347 @@
+"""Load the city's demo data: teams, counters, hours, services, staff, rota and visits.
+
+Deterministic for a given start date and seed, so that tests can rely on it. The counter
+rota here is a simple fair rotation (least counter time first, Saturdays and Monday
+evenings counted apart); the planners' rota generator replaces it later.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter as Tally
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from . import demo_data as data
+from .availability import closed_days
+from .models import (
+    Absence,
+    AbsenceKind,
+    Appointment,
+    AppointmentService,
+    AppointmentStatus,
+    Channel,
+    Closure,
+    ClosureKind,
+    Counter,
+    OpeningBlock,
+    OpeningSchedule,
+    Service,
+    ServiceText,
+    Shift,
+    ShiftKind,
+    StaffMember,
+    Team,
+)
+from .scheduling import intervals
+from .timeutil import local_datetime, to_local
+
+WEEKS = 8
+GRID = timedelta(minutes=15)
+# Share of counter time that is booked, by week from now: busy soon, emptier later.
+BOOKED_SHARE = (0.75, 0.6, 0.45, 0.35, 0.25, 0.15, 0.1, 0.05)
+# Back-office hours of a working weekday, counter time taken out.
+OFFICE_DAY = ((time(8, 30), time(12, 30)), (time(13), time(16, 30)))
+
+
+@dataclass
+class DemoSummary:
+    """What was loaded, for the command's report."""
+
+    teams: int
+    staff: int
+    services: int
+    counter_shifts: int
+    appointments: int
+    first_day: date
+    last_day: date
+
+
+def load_demo(session: Session, today: date, now: datetime, seed: int = 2026) -> DemoSummary:
+    """Add the demo data from the Monday of ``today``'s week to the Sunday eight weeks on;
+    flush only, the caller commits."""
+    rng = random.Random(seed)
+    teams = _teams(session)
+    _opening_hours(session)
+    _city_days(session, today)
+    services = _services(session, teams)
+    staff = _staff(session, rng, teams, services)
+    session.flush()
+    first = today - timedelta(days=today.weekday())
+    end_of_horizon = today + timedelta(weeks=WEEKS)
+    last = end_of_horizon + timedelta(days=6 - end_of_horizon.weekday())
+    absent = _absences(session, rng, staff, first, last)
+    closed = closed_days(session, first, last)
+    shifts = _counter_rota(session, teams, staff, first, last, closed, absent)
+    _back_office(session, staff, first, last, closed, absent, shifts)
+    visits = _appointments(session, rng, shifts, now)
+    session.flush()
+    return DemoSummary(len(teams), len(staff), len(services), len(shifts), visits, first, last)
+
+
+def _teams(session: Session) -> dict[str, Team]:
+    """The four teams and their counters."""
+    teams = {}
+    for code, names, _size, counters, _need in data.TEAMS:
+        team = Team(code=code, names=names)
+        team.counters = [Counter(number=number) for number in counters]
+        session.add(team)
+        teams[code] = team
+    return teams
+
+
+def _opening_hours(session: Session) -> None:
+    """The city hall's regular week, valid from now on."""
+    schedule = OpeningSchedule(name="Normale openingsuren")
+    schedule.blocks = [
+        OpeningBlock(weekday=weekday, opens=opens, closes=closes)
+        for weekday, opens, closes in data.OPENING_HOURS
+    ]
+    session.add(schedule)
+
+
+def _city_days(session: Session, today: date) -> None:
+    """The city's own closing days, this year and the next two."""
+    for year in range(today.year, today.year + 3):
+        for month, day, dutch, english in data.CITY_DAYS:
+            closing = date(year, month, day)
+            session.add(
+                Closure(
+                    starts_on=closing,
+                    ends_on=closing,
+                    kind=ClosureKind.CITY_DAY,
+                    reasons={"nl": dutch, "en": english},
+                )
+            )
+
+
+def _services(session: Session, teams: dict[str, Team]) -> list[Service]:
+    """The services of the four teams, with Dutch and English texts."""
+    services = []
+    for position, row in enumerate(data.SERVICES):
+        code, team, topic, minutes, extra, persons, public, names, docs, _weight = row
+        service = Service(
+            code=code,
+            team=teams[team],
+            topic=topic,
+            position=position,
+            duration_minutes=minutes,
+            extra_minutes_per_person=extra,
+            max_persons=persons,
+            channel=Channel.BACK_OFFICE if code in data.BACK_OFFICE_SERVICES else Channel.COUNTER,
+            publicly_bookable=public,
+            min_notice_minutes=120,
+            horizon_days=60,
+        )
+        for language, name, documents in (("nl", names[0], docs[0]), ("en", names[1], docs[1])):
+            service.texts[language] = ServiceText(
+                language=language, name=name, description="", documents=documents
+            )
+        session.add(service)
+        services.append(service)
+    return services
+
+
+def _qualified(team_code: str, index: int, service: Service) -> bool:
+    """Who may handle what: everyone in the team, with a few specialisms."""
+    if service.code in {"rijbewijs", "voorlopig-rijbewijs", "internationaal-rijbewijs"}:
+        return index >= 5
+    if service.code in {"huwelijksdossier", "nationaliteit", "buitenlandse-akte"}:
+        return index < 4
+    return True
+
+
+def _staff(session, rng, teams, services) -> list[StaffMember]:
+    """The 42 people of the department, with contract, languages and services."""
+    people = []
+    used: set[str] = set()
+    for team_code, _names, size, _counters, _need in data.TEAMS:
+        extra_languages = data.STAFF_EXTRA_LANGUAGES.get(team_code, ["fr", "en"])
+        team_services = [s for s in services if s.team is teams[team_code]]
+        for index in range(size):
+            name = _unique_name(rng, used)
+            member = StaffMember(
+                team=teams[team_code],
+                name=name,
+                email=name.lower().replace(" ", ".") + "@stad.example",
+                contract_fraction=(1.0, 1.0, 1.0, 0.8, 1.0, 0.5)[index % 6],
+            )
+            member.languages = ["nl", *rng.sample(extra_languages, k=2)]
+            member.services = [s for s in team_services if _qualified(team_code, index, s)]
+            session.add(member)
+            people.append(member)
+    return people
+
+
+def _unique_name(rng: random.Random, used: set[str]) -> str:
+    """A made-up name not used before."""
+    while True:
+        name = f"{rng.choice(data.FIRST_NAMES)} {rng.choice(data.LAST_NAMES)}"
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def _works_on(member: StaffMember, index: int, day: date) -> bool:
+    """Part-time contracts: four-fifths have one weekday off, half-time three days a week."""
+    if member.contract_fraction >= 1:
+        return True
+    if member.contract_fraction >= 0.8:
+        return day.weekday() != index % 5
+    return day.weekday() in (index % 3, index % 3 + 1, index % 3 + 2)
+
+
+def _absences(session, rng, staff, first, last) -> dict[int, set[date]]:
+    """A week of leave for a few people and a training day for some others."""
+    absent: dict[int, set[date]] = defaultdict(set)
+    for member in rng.sample(staff, k=6):
+        start = first + timedelta(days=rng.randrange(0, (last - first).days - 7))
+        days = [start + timedelta(days=n) for n in range(7)]
+        _add_absence(session, member, days[0], days[-1], AbsenceKind.LEAVE, "Verlof")
+        absent[member.id].update(days)
+    for member in rng.sample(staff, k=5):
+        day = first + timedelta(days=rng.randrange(0, (last - first).days))
+        _add_absence(session, member, day, day, AbsenceKind.TRAINING, "Opleiding")
+        absent[member.id].add(day)
+    return absent
+
+
+def _add_absence(session, member, first: date, last: date, kind, note) -> None:
+    session.add(
+        Absence(
+            staff_id=member.id,
+            starts_at=local_datetime(first, time(0)),
+            ends_at=local_datetime(last + timedelta(days=1), time(0)),
+            kind=kind,
+            note=note,
+        )
+    )
+
+
+def _block_kind(day: date, opens: time) -> int:
+    """Index into a team's staffing needs: 0 a day block, 1 Monday evening, 2 Saturday."""
+    if day.weekday() == 5:
+        return 2
+    return 1 if day.weekday() == 0 and opens >= time(16) else 0
+
+
+def _counter_rota(session, teams, staff, first, last, closed, absent) -> list[Shift]:
+    """Staff every opening block with each team's need, least counter time first; Saturday
+    and Monday-evening turns are shared out by their own count."""
+    shifts = []
+    minutes: Tally = Tally()
+    turns: Tally = Tally()
+    by_team = defaultdict(list)
+    for member in staff:
+        by_team[member.team.code].append(member)
+    day = first
+    while day <= last:
+        if day not in closed:
+            for opens, closes in _blocks_of(day):
+                kind = _block_kind(day, opens)
+                start, end = local_datetime(day, opens), local_datetime(day, closes)
+                for code, _names, _size, counters, need in data.TEAMS:
+                    team = by_team[code]
+                    free = [
+                        m for i, m in enumerate(team)
+                        if _works_on(m, i, day) and day not in absent[m.id]
+                        and (kind == 0 or m.contract_fraction >= 0.8)
+                    ]
+                    free.sort(key=lambda m: (turns[m.id, kind] if kind else 0, minutes[m.id], m.id))
+                    for member, number in zip(free[: need[kind]], counters, strict=False):
+                        counter = next(c for c in teams[code].counters if c.number == number)
+                        shift = Shift(
+                            staff_id=member.id, kind=ShiftKind.COUNTER, counter=counter,
+                            starts_at=start, ends_at=end,
+                        )
+                        shift.staff = member
+                        shifts.append(shift)
+                        minutes[member.id] += (end - start).total_seconds() / 60
+                        turns[member.id, kind] += 1
+        day += timedelta(days=1)
+    session.add_all(shifts)
+    return shifts
+
+
+def _blocks_of(day: date) -> list[tuple[time, time]]:
+    """The demo's opening blocks on a date."""
+    return [(opens, closes) for weekday, opens, closes in data.OPENING_HOURS
+            if weekday == day.weekday()]
+
+
+def _back_office(session, staff, first, last, closed, absent, counter_shifts) -> None:
+    """The rest of each working weekday is back-office time."""
+    counter_time = defaultdict(list)
+    for shift in counter_shifts:
+        counter_time[shift.staff_id].append((shift.starts_at, shift.ends_at))
+    position = {member.id: i for i, member in enumerate(staff)}
+    day = first
+    while day <= last:
+        if day.weekday() < 5 and day not in closed:
+            for member in staff:
+                if not _works_on(member, position[member.id], day) or day in absent[member.id]:
+                    continue
+                hours = OFFICE_DAY[:1] if member.contract_fraction < 0.8 else OFFICE_DAY
+                office = [(local_datetime(day, a), local_datetime(day, b)) for a, b in hours]
+                busy = intervals.normalize(counter_time[member.id])
+                for start, end in intervals.subtract(office, busy):
+                    session.add(Shift(staff_id=member.id, kind=ShiftKind.BACK_OFFICE,
+                                      starts_at=start, ends_at=end))
+        day += timedelta(days=1)
+
+
+def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetime) -> int:
+    """Book a share of each counter shift, more in the coming weeks than later on."""
+    count = 0
+    week_zero = to_local(shifts[0].starts_at).date() if shifts else None
+    for shift in shifts:
+        week = (to_local(shift.starts_at).date() - week_zero).days // 7
+        share = BOOKED_SHARE[min(week, len(BOOKED_SHARE) - 1)]
+        services = [s for s in shift.staff.services if s.channel == Channel.COUNTER]
+        weights = [data.SERVICES[s.position][-1] for s in services]
+        start = shift.starts_at
+        while start < shift.ends_at:
+            service = rng.choices(services, weights)[0]
+            persons = 1 if rng.random() < 0.8 else rng.randint(1, service.max_persons)
+            end = start + service.duration_for(persons)
+            if end <= shift.ends_at and rng.random() < share:
+                session.add(_visit(rng, shift, service, persons, start, end, now))
+                count += 1
+                start += -(-(end - start) // GRID) * GRID
+            else:
+                start += GRID
+    return count
+
+
+def _visit(rng, shift, service, persons, start, end, now) -> Appointment:
+    """One booked visit, with a made-up resident."""
+    newcomer = service.team.code == "andere_nationaliteiten"
+    languages = data.NEWCOMER_LANGUAGES if newcomer else data.RESIDENT_LANGUAGES
+    language, spoken, _w = rng.choices(languages, [w for *_x, w in languages])[0]
+    name = rng.choice(data.RESIDENT_NAMES)
+    if end <= now:
+        status = AppointmentStatus.NO_SHOW if rng.random() < 0.08 else AppointmentStatus.COMPLETED
+    else:
+        status = AppointmentStatus.CONFIRMED
+    visit = Appointment(
+        status=status,
+        staff_id=shift.staff_id,
+        counter=shift.counter,
+        persons=persons,
+        resident_name=name,
+        email=name.lower().replace(" ", ".") + "@example.org",
+        language=language,
+        spoken_language=spoken,
+        interpreter_needed=spoken not in shift.staff.languages and rng.random() < 0.5,
+        starts_at=start,
+        ends_at=end,
+        created_at=min(now, start) - timedelta(days=rng.randint(1, 20)),
+        confirmed_at=min(now, start) - timedelta(days=1),
+    )
+    visit.booked_services = [AppointmentService(service=service, position=0)]
+    if status in (AppointmentStatus.CONFIRMED,):
+        visit.claim_time()
+    return visit

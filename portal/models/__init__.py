@@ -1,0 +1,41 @@
+"""The portal's data model, one module per aggregate."""
+
+from .appointments import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentService,
+    AppointmentStatus,
+    Hold,
+    SlotClaim,
+    claim_units,
+)
+from .calendar import Closure, ClosureKind, OpeningBlock, OpeningSchedule
+from .organisation import Counter, StaffLanguage, StaffMember, Team
+from .rota import Absence, AbsenceKind, Shift, ShiftKind
+from .services import Channel, Service, ServiceText, staff_service
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "Absence",
+    "AbsenceKind",
+    "Appointment",
+    "AppointmentService",
+    "AppointmentStatus",
+    "Channel",
+    "Closure",
+    "ClosureKind",
+    "Counter",
+    "Hold",
+    "OpeningBlock",
+    "OpeningSchedule",
+    "Service",
+    "ServiceText",
+    "Shift",
+    "ShiftKind",
+    "SlotClaim",
+    "StaffLanguage",
+    "StaffMember",
+    "Team",
+    "claim_units",
+    "staff_service",
+]

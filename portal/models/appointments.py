@@ -1,0 +1,194 @@
+"""Visits and the holds that reserve a time while a resident finishes booking.
+
+The rule "one staff member, one visit at a time" is kept by the database: every visit and
+every hold claims the 5-minute units of its staff member's time in ``slot_claim``, whose
+primary key (staff member, unit) refuses a second claim. That works the same on SQLite and
+PostgreSQL, and two residents racing for the last time cannot both win.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .base import UTCDateTime, str_enum
+from .rota import TimeSpanMixin
+
+CLAIM_UNIT = timedelta(minutes=5)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Reference codes avoid look-alikes (0/O, 1/I/L) because people read them out on the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def claim_units(start: datetime, end: datetime) -> list[datetime]:
+    """The 5-minute units ``[start, end)`` touches: two spans overlap iff they share one."""
+    offset = (start - _EPOCH) % CLAIM_UNIT
+    unit = start - offset
+    units = []
+    while unit < end:
+        units.append(unit)
+        unit += CLAIM_UNIT
+    return units
+
+
+def new_reference() -> str:
+    """A short random reference a resident can read out or show as a QR code."""
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class AppointmentStatus(StrEnum):
+    """Life of a visit: awaiting activation, confirmed, then cancelled, done or missed."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
+
+
+class SlotClaim(db.Model):
+    """One 5-minute unit of a staff member's time, taken by one visit or one hold."""
+
+    __tablename__ = "slot_claim"
+    __table_args__ = (
+        CheckConstraint(
+            "(appointment_id IS NULL) <> (hold_id IS NULL)", name="claimed_by_exactly_one"
+        ),
+        Index("ix_slot_claim_appointment", "appointment_id"),
+        Index("ix_slot_claim_hold", "hold_id"),
+    )
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment.id", ondelete="CASCADE")
+    )
+    hold_id: Mapped[int | None] = mapped_column(ForeignKey("hold.id", ondelete="CASCADE"))
+
+
+class ClaimsTimeMixin(TimeSpanMixin):
+    """A span of one staff member's time that is claimed unit by unit in ``slot_claim``.
+
+    Subclasses map ``staff_id`` and a ``claims`` relationship to :class:`SlotClaim`.
+    """
+
+    def claim_time(self) -> None:
+        """Claim the staff member's units for this span; the flush fails if one is taken."""
+        self.claims = [
+            SlotClaim(staff_id=self.staff_id, unit_start=unit)
+            for unit in claim_units(self.starts_at, self.ends_at)
+        ]
+
+    def release_time(self) -> None:
+        """Give the staff member's units back (a cancelled visit, an expired hold)."""
+        self.claims = []
+
+
+class AppointmentService(db.Model):
+    """A service booked in a visit (a visit may combine several)."""
+
+    __tablename__ = "appointment_service"
+
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointment.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    service = relationship("Service")
+
+
+class Appointment(ClaimsTimeMixin, db.Model):
+    """A resident's visit to a counter, with a staff member, at a time."""
+
+    __tablename__ = "appointment"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        CheckConstraint("persons >= 1", name="persons_positive"),
+        Index("ix_appointment_staff_start", "staff_id", "starts_at"),
+        Index("ix_appointment_start", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True, default=new_reference)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        str_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.CONFIRMED
+    )
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    persons: Mapped[int] = mapped_column(Integer, default=1)
+    resident_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # The language of the mails (one of the site's languages).
+    language: Mapped[str] = mapped_column(String(8), default="nl")
+    # The language spoken at the counter (any BCP 47 code, also ones the site lacks).
+    spoken_language: Mapped[str | None] = mapped_column(String(16))
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    remark: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff = relationship("StaffMember")
+    counter = relationship("Counter")
+    booked_services: Mapped[list[AppointmentService]] = relationship(
+        cascade="all, delete-orphan", order_by=AppointmentService.position
+    )
+    claims: Mapped[list[SlotClaim]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def services(self) -> list:
+        """The booked services, in the order they were chosen."""
+        return [entry.service for entry in self.booked_services]
+
+    @classmethod
+    def filter_active(cls):
+        """Criterion: visits that still take up the staff member's time."""
+        return cls.status.in_(ACTIVE_STATUSES)
+
+
+class Hold(ClaimsTimeMixin, db.Model):
+    """A time kept for a resident for a few minutes while they finish booking."""
+
+    __tablename__ = "hold"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        Index("ix_hold_expires", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    service_ids: Mapped[list] = mapped_column(JSON)
+    persons: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    claims: Mapped[list[SlotClaim]] = relationship(cascade="all, delete-orphan")
+
+    @classmethod
+    def filter_live(cls, now: datetime):
+        """Criterion: holds that have not expired at ``now``."""
+        return cls.expires_at > now

@@ -1,0 +1,92 @@
+"""The department: teams, their counters and their staff members."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def pick_text(texts: dict[str, str], language: str) -> str:
+    """The text in ``language``, falling back to Dutch, the city's source language."""
+    return texts.get(language) or texts.get("nl") or ""
+
+
+class Team(db.Model):
+    """One of the department's teams (Bevolking, Burgerlijke Stand, …)."""
+
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    # Name per language code; Dutch ("nl") is required and the fallback.
+    names: Mapped[dict] = mapped_column(JSON)
+
+    counters: Mapped[list[Counter]] = relationship(back_populates="team")
+    members: Mapped[list[StaffMember]] = relationship(back_populates="team")
+
+    def name(self, language: str) -> str:
+        """The team's name in ``language`` (Dutch when it has none)."""
+        return pick_text(self.names, language)
+
+
+class Counter(db.Model):
+    """A counter ("balie") in the city hall where residents are received."""
+
+    __tablename__ = "counter"
+    __table_args__ = (CheckConstraint("number > 0", name="number_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    team: Mapped[Team | None] = relationship(back_populates="counters")
+
+
+class StaffLanguage(db.Model):
+    """A language a staff member speaks at the counter (BCP 47 code: nl, ar, ary, ce…)."""
+
+    __tablename__ = "staff_language"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class StaffMember(db.Model):
+    """A person of the department who can work the counter or the back office."""
+
+    __tablename__ = "staff_member"
+    __table_args__ = (
+        CheckConstraint(
+            "contract_fraction > 0 AND contract_fraction <= 1", name="contract_fraction_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # 1.0 is full time; 0.8 is a four-fifths contract.
+    contract_fraction: Mapped[float] = mapped_column(default=1.0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+    spoken_languages: Mapped[list[StaffLanguage]] = relationship(
+        cascade="all, delete-orphan", order_by=StaffLanguage.language
+    )
+    services: Mapped[list[Service]] = relationship(  # noqa: F821 - resolved by name
+        secondary="staff_service", back_populates="staff"
+    )
+
+    @property
+    def languages(self) -> list[str]:
+        """The language codes this person speaks."""
+        return [entry.language for entry in self.spoken_languages]
+
+    @languages.setter
+    def languages(self, codes: list[str]) -> None:
+        self.spoken_languages = [StaffLanguage(language=code) for code in dict.fromkeys(codes)]
