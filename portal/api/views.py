@@ -15,6 +15,7 @@ from ..availability import Availability, booking_window, load_availability
 from ..extensions import db
 from ..i18n import _
 from ..models import Service
+from ..models.base import MAX_ID
 from ..timeutil import CITY_TZ, isoformat_local, local_today, utcnow
 from . import blueprint
 from .errors import ApiError
@@ -53,7 +54,7 @@ def show_service(service_id: int):
 
 def _active_service(service_id: int) -> Service:
     """The service with this id, or a 404 when there is none or it is withdrawn."""
-    service = db.session.get(Service, service_id)
+    service = db.session.get(Service, service_id) if service_id <= MAX_ID else None
     if service is None or not service.active:
         raise ApiError(404, "unknown_service", _("Deze dienst bestaat niet."), "service_id")
     return service

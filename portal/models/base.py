@@ -11,6 +11,10 @@ from sqlalchemy.types import TypeDecorator
 from ..timeutil import as_utc
 
 
+# Ids are 32-bit integers in the database; a larger number (from a URL) names no row.
+MAX_ID = 2**31 - 1
+
+
 class UTCDateTime(TypeDecorator):
     """An aware UTC datetime column that refuses naive values.
 

@@ -11,6 +11,7 @@ from ..availability import booking_window, load_availability
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Service
+from ..models.base import MAX_ID
 from ..timeutil import CITY_TZ, local_today, to_local, utcnow
 from . import blueprint
 from .calendar import closures_ahead, week_hours
@@ -41,7 +42,7 @@ def index():
 @blueprint.get("/diensten/<int:service_id>")
 def service(service_id: int):
     """A service: what it is, what to bring, and its free times in the coming weeks."""
-    chosen = db.session.get(Service, service_id)
+    chosen = db.session.get(Service, service_id) if service_id <= MAX_ID else None
     if chosen is None or not chosen.active:
         abort(404)
     now = utcnow()

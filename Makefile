@@ -1,0 +1,68 @@
+# Stadhuis op afspraak — the two commands a new developer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Languages with a catalogue; Dutch is the source language and needs none.
+LOCALES := fr de en ar ru uk tr
+POT := translations/messages.pot
+
+.PHONY: run test lint install install-test translations extract-messages update-messages \
+        compile-messages bench clean
+
+## run: install, migrate, load the demo data into an empty database, serve on :5000
+run: install compile-messages
+	$(BIN)/flask --app portal db upgrade
+	$(BIN)/flask --app portal demo --if-empty
+	$(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
+
+## test: install the test extras and run the whole suite, then the linter
+test: install-test compile-messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/ruff check .
+
+lint: install-test
+	$(BIN)/ruff check .
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[postgres]'
+	touch $@
+
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## extract-messages: collect every translatable string from portal/ and templates/
+extract-messages: install
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext \
+	    --no-location --sort-output --project "Stadhuis op afspraak" \
+	    --copyright-holder "Stad" --msgid-bugs-address "burgerzaken@stad.example" \
+	    -o $(POT) .
+
+## update-messages: merge new strings into each language's catalogue (marks changes fuzzy)
+update-messages: extract-messages
+	for locale in $(LOCALES); do \
+	    if [ -f translations/$$locale/LC_MESSAGES/messages.po ]; then \
+	        $(BIN)/pybabel update --quiet --no-location -i $(POT) -d translations -l $$locale; \
+	    else \
+	        $(BIN)/pybabel init --quiet -i $(POT) -d translations -l $$locale; \
+	    fi; \
+	done
+
+## compile-messages: build the .mo files the portal reads (not kept in git)
+compile-messages: install
+	$(BIN)/pybabel compile --quiet -d translations
+
+translations: update-messages compile-messages
+
+## bench: measure the availability engine (figures, not a pass/fail test)
+bench: install-test
+	$(BIN)/python bench/availability.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
