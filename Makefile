@@ -39,7 +39,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## extract-messages: collect every translatable string from portal/ and templates/
 extract-messages: install
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext \
 	    --no-location --sort-output --project "Stadhuis op afspraak" \
 	    --copyright-holder "Stad" --msgid-bugs-address "burgerzaken@stad.example" \
 	    -o $(POT) .
@@ -48,15 +48,16 @@ extract-messages: install
 update-messages: extract-messages
 	for locale in $(LOCALES); do \
 	    if [ -f translations/$$locale/LC_MESSAGES/messages.po ]; then \
-	        $(BIN)/pybabel update --quiet --no-location -i $(POT) -d translations -l $$locale; \
+	        $(BIN)/pybabel -q update --no-location --ignore-obsolete --no-fuzzy-matching \
+	            -i $(POT) -d translations -l $$locale; \
 	    else \
-	        $(BIN)/pybabel init --quiet -i $(POT) -d translations -l $$locale; \
+	        $(BIN)/pybabel -q init -i $(POT) -d translations -l $$locale; \
 	    fi; \
 	done
 
 ## compile-messages: build the .mo files the portal reads (not kept in git)
 compile-messages: install
-	$(BIN)/pybabel compile --quiet -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 translations: update-messages compile-messages
 

@@ -166,7 +166,7 @@ def staff_calendars(
         select(Shift.staff_id, Shift.starts_at, Shift.ends_at).where(
             Shift.staff_id.in_(qualified), Shift.kind == kind, Shift.filter_overlapping(start, end)
         )
-    )
+    ).all()
     shifts: dict[int, list] = defaultdict(list)
     for staff_id, shift_start, shift_end in shift_rows:
         shifts[staff_id].append((shift_start, shift_end))
@@ -175,7 +175,7 @@ def staff_calendars(
     busy: dict[int, list] = defaultdict(list)
     for staff_id, busy_start, busy_end in session.execute(
         _busy_spans(qualified, start, end, now)
-    ):
+    ).all():
         busy[staff_id].append((busy_start, busy_end))
     return [
         StaffCalendar(staff_id, tuple(spans), tuple(busy.get(staff_id, ())))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app, jsonify, request
+from flask_babel import format_date
 from sqlalchemy.orm import selectinload
 
 from ..availability import Availability, booking_window, load_availability
@@ -81,7 +82,7 @@ def _check_horizon(day: date, last_day: date, parameter: str) -> None:
             "beyond_horizon",
             _(
                 "U kunt voor deze dienst een afspraak maken tot en met %(last_day)s.",
-                last_day=last_day.isoformat(),
+                last_day=format_date(last_day, "long"),
             ),
             parameter,
         )

@@ -38,6 +38,8 @@ REFERENCE_LENGTH = 8
 
 def claim_units(start: datetime, end: datetime) -> list[datetime]:
     """The 5-minute units ``[start, end)`` touches: two spans overlap iff they share one."""
+    if end <= start:
+        return []
     offset = (start - _EPOCH) % CLAIM_UNIT
     unit = start - offset
     units = []

@@ -1,0 +1,172 @@
+"""Benchmark of free-time computation: the city's opening hours, 8 counter clerks, one
+15-minute service, 60 days ahead, about 70% of times booked.
+
+Prints, for (a) the free times of one day and (b) the days with a free time over 60 days:
+the median time of the real path (queries + scheduling core) and its number of SQL
+queries, beside floors computed in memory on the very same data: the naive reference
+(``naive_free_slots``: a linear scan per candidate time) and the core alone.
+
+    .venv/bin/python bench/availability.py [--database URL] [--repeat N]
+
+Without --database it uses a new SQLite file; pass a PostgreSQL URL to measure that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time as clock
+from datetime import date, time, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.availability import load_availability  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import (  # noqa: E402
+    Appointment,
+    AppointmentService,
+    Counter,
+    OpeningBlock,
+    OpeningSchedule,
+    Service,
+    ServiceText,
+    Shift,
+    ShiftKind,
+    StaffMember,
+    Team,
+)
+from portal.scheduling import free_slots  # noqa: E402
+from portal.scheduling.availability import naive_free_slots  # noqa: E402
+from portal.timeutil import CITY_TZ, local_datetime  # noqa: E402
+
+HOURS = [
+    (0, time(9), time(12, 30)), (0, time(16), time(19)), (1, time(9), time(12, 30)),
+    (2, time(9), time(16)), (3, time(9), time(12, 30)), (4, time(9), time(12, 30)),
+    (5, time(9), time(12, 30)),
+]
+FIRST_DAY = date(2027, 2, 1)  # a Monday without public holidays in the weeks after
+NOW = local_datetime(FIRST_DAY, time(7))
+DAYS, CLERKS, BOOKED = 60, 8, 0.7
+SLOT = timedelta(minutes=15)
+
+
+def build(session) -> int:
+    """The benchmark's city; returns the service id."""
+    rng = random.Random(1)
+    team = Team(code="bevolking", names={"nl": "Bevolking"})
+    service = Service(code="kort", team=team, topic="identity", duration_minutes=15,
+                      min_notice_minutes=0, horizon_days=DAYS)
+    service.texts["nl"] = ServiceText(language="nl", name="Kort bezoek")
+    clerks = [StaffMember(team=team, name=f"Bediende {n}", email=f"b{n}@stad.example",
+                          services=[service]) for n in range(CLERKS)]
+    counters = [Counter(number=n + 1, team=team) for n in range(CLERKS)]
+    schedule = OpeningSchedule(name="Normaal")
+    schedule.blocks = [OpeningBlock(weekday=w, opens=a, closes=b) for w, a, b in HOURS]
+    session.add_all([team, service, schedule, *clerks, *counters])
+    session.flush()
+    offered = booked = 0
+    for offset in range(DAYS + 1):
+        day = FIRST_DAY + timedelta(days=offset)
+        for weekday, opens, closes in HOURS:
+            if weekday != day.weekday():
+                continue
+            start, end = local_datetime(day, opens), local_datetime(day, closes)
+            for clerk, counter in zip(clerks, counters, strict=True):
+                session.add(Shift(staff_id=clerk.id, kind=ShiftKind.COUNTER, counter=counter,
+                                  starts_at=start, ends_at=end))
+                moment = start
+                while moment + SLOT <= end:
+                    offered += 1
+                    if rng.random() < BOOKED:
+                        booked += 1
+                        visit = Appointment(staff_id=clerk.id, resident_name="Bewoner",
+                                            starts_at=moment, ends_at=moment + SLOT)
+                        visit.booked_services = [AppointmentService(service=service)]
+                        visit.claim_time()
+                        session.add(visit)
+                    moment += SLOT
+    session.commit()
+    print(f"data: {CLERKS} clerks, {offered} clerk-times of 15 min over {DAYS} days, "
+          f"{booked} booked ({booked / offered:.0%})")
+    return service.id
+
+
+def median_ms(function, repeat: int) -> float:
+    """Median wall time of ``function`` in milliseconds, after one warm-up call."""
+    function()
+    times = []
+    for _ in range(repeat):
+        started = clock.perf_counter()
+        function()
+        times.append(clock.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def count_queries(function) -> int:
+    """How many SQL statements ``function`` sends."""
+    statements = []
+
+    def record(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        function()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def main() -> None:
+    """Build the data, measure, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="database URL (default: a new SQLite file)")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        service_id = build(db.session)
+        last = FIRST_DAY + timedelta(days=DAYS - 1)
+        one_day = FIRST_DAY + timedelta(days=9)  # a Wednesday: the longest day
+
+        def real(first, final):
+            db.session.expire_all()
+            service = db.session.get(Service, service_id)
+            return load_availability(db.session, [service], 1, first, final, NOW,
+                                     grid_minutes=15, tz=CITY_TZ)
+
+        rows = []
+        for label, first, final, answer in (
+            ("(a) free times of one day", one_day, one_day, lambda a: a.slots()),
+            ("(b) days with a free time, 60 days", FIRST_DAY, last, lambda a: a.days()),
+        ):
+            data = real(first, final)  # the same inputs, kept in memory for the floors
+            naive = median_ms(lambda d=data: naive_free_slots(d.window, d.staff, d.request),
+                              args.repeat)
+            core = median_ms(lambda d=data, f=answer: f(d), args.repeat)
+            full = median_ms(lambda a=first, b=final, f=answer: f(real(a, b)), args.repeat)
+            queries = count_queries(lambda a=first, b=final, f=answer: f(real(a, b)))
+            check = {s.start for s in free_slots(data.window, data.staff, data.request)}
+            assert check == {s.start for s in naive_free_slots(data.window, data.staff,
+                                                               data.request)}
+            rows.append((label, full, queries, naive, core))
+        print(f"database: {db.engine.dialect.name}; median of {args.repeat} runs\n")
+        print(f"{'':38}{'real path':>11}{'queries':>9}{'naive floor':>13}{'core only':>11}"
+              f"{'real/naive':>12}{'real/core':>11}")
+        for label, full, queries, naive, core in rows:
+            print(f"{label:38}{full:9.1f}ms{queries:9d}{naive:11.1f}ms{core:9.1f}ms"
+                  f"{full / naive:11.2f}x{full / core:10.2f}x")
+
+
+if __name__ == "__main__":
+    main()
