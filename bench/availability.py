@@ -24,13 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import event
 
-from portal import create_app  # noqa: E402
-from portal.availability import load_availability  # noqa: E402
-from portal.extensions import db  # noqa: E402
-from portal.models import (  # noqa: E402
+from portal import create_app
+from portal.availability import load_availability
+from portal.extensions import db
+from portal.models import (
     Appointment,
     AppointmentService,
     Counter,
@@ -43,9 +43,9 @@ from portal.models import (  # noqa: E402
     StaffMember,
     Team,
 )
-from portal.scheduling import free_slots  # noqa: E402
-from portal.scheduling.availability import naive_free_slots  # noqa: E402
-from portal.timeutil import CITY_TZ, local_datetime  # noqa: E402
+from portal.scheduling import free_slots
+from portal.scheduling.availability import naive_free_slots
+from portal.timeutil import CITY_TZ, local_datetime
 
 HOURS = [
     (0, time(9), time(12, 30)), (0, time(16), time(19)), (1, time(9), time(12, 30)),

@@ -83,7 +83,8 @@ def test_minimum_notice_hides_the_first_hours(demo_app, demo_client):
 
 def test_more_persons_make_longer_visits(demo_app, demo_client):
     service_id = _service_id(demo_app, "eid-aanvragen")  # 15 minutes + 10 per extra person
-    day = _days(demo_client, service_id, DEMO_TODAY + timedelta(days=14), DEMO_TODAY + timedelta(days=20))[0]
+    weeks_on = DEMO_TODAY + timedelta(days=14)
+    day = _days(demo_client, service_id, weeks_on, weeks_on + timedelta(days=6))[0]
     for persons, minutes in ((1, 15), (3, 35)):
         for slot in _slots(demo_client, service_id, day, persons):
             length = datetime.fromisoformat(slot["end"]) - datetime.fromisoformat(slot["start"])

@@ -26,8 +26,8 @@ def test_naive_datetimes_are_refused(app):
         Absence(
             staff_id=city.staff[0].id,
             kind=AbsenceKind.LEAVE,
-            starts_at=datetime(2026, 12, 8, 9),  # noqa: DTZ001 - the point of the test
-            ends_at=datetime(2026, 12, 8, 17),  # noqa: DTZ001
+            starts_at=datetime(2026, 12, 8, 9),
+            ends_at=datetime(2026, 12, 8, 17),
         )
     )
     with pytest.raises(StatementError, match="naive datetime"):
@@ -37,7 +37,8 @@ def test_naive_datetimes_are_refused(app):
 def test_datetimes_come_back_as_aware_utc(app):
     city = build_city(db.session, DAY, DAY)
     brussels = datetime(2026, 12, 8, 9, 30, tzinfo=ZoneInfo("Europe/Brussels"))
-    visit = book(db.session, city.staff[0], city.service, brussels, brussels + timedelta(minutes=15))
+    quarter = timedelta(minutes=15)
+    visit = book(db.session, city.staff[0], city.service, brussels, brussels + quarter)
     db.session.commit()
     db.session.expire_all()
     assert visit.starts_at == brussels
