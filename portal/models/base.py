@@ -10,7 +10,6 @@ from sqlalchemy.types import TypeDecorator
 
 from ..timeutil import as_utc
 
-
 # Ids are 32-bit integers in the database; a larger number (from a URL) names no row.
 MAX_ID = 2**31 - 1
 
