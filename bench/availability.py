@@ -33,25 +33,13 @@ from portal.extensions import db
 from portal.models import (
     Appointment,
     AppointmentService,
-    Counter,
-    OpeningBlock,
-    OpeningSchedule,
     Service,
-    ServiceText,
-    Shift,
-    ShiftKind,
-    StaffMember,
-    Team,
 )
 from portal.scheduling import free_slots
 from portal.scheduling.availability import naive_free_slots
 from portal.timeutil import CITY_TZ, local_datetime
+from tests.builders import build_city
 
-HOURS = [
-    (0, time(9), time(12, 30)), (0, time(16), time(19)), (1, time(9), time(12, 30)),
-    (2, time(9), time(16)), (3, time(9), time(12, 30)), (4, time(9), time(12, 30)),
-    (5, time(9), time(12, 30)),
-]
 FIRST_DAY = date(2027, 2, 1)  # a Monday without public holidays in the weeks after
 NOW = local_datetime(FIRST_DAY, time(7))
 DAYS, CLERKS, BOOKED = 60, 8, 0.7
@@ -61,42 +49,25 @@ SLOT = timedelta(minutes=15)
 def build(session) -> int:
     """The benchmark's city; returns the service id."""
     rng = random.Random(1)
-    team = Team(code="bevolking", names={"nl": "Bevolking"})
-    service = Service(code="kort", team=team, topic="identity", duration_minutes=15,
-                      min_notice_minutes=0, horizon_days=DAYS)
-    service.texts["nl"] = ServiceText(language="nl", name="Kort bezoek")
-    clerks = [StaffMember(team=team, name=f"Bediende {n}", email=f"b{n}@stad.example",
-                          services=[service]) for n in range(CLERKS)]
-    counters = [Counter(number=n + 1, team=team) for n in range(CLERKS)]
-    schedule = OpeningSchedule(name="Normaal")
-    schedule.blocks = [OpeningBlock(weekday=w, opens=a, closes=b) for w, a, b in HOURS]
-    session.add_all([team, service, schedule, *clerks, *counters])
-    session.flush()
+    city = build_city(session, FIRST_DAY, FIRST_DAY + timedelta(days=DAYS), staff_count=CLERKS,
+                      minutes=15, horizon_days=DAYS)
     offered = booked = 0
-    for offset in range(DAYS + 1):
-        day = FIRST_DAY + timedelta(days=offset)
-        for weekday, opens, closes in HOURS:
-            if weekday != day.weekday():
-                continue
-            start, end = local_datetime(day, opens), local_datetime(day, closes)
-            for clerk, counter in zip(clerks, counters, strict=True):
-                session.add(Shift(staff_id=clerk.id, kind=ShiftKind.COUNTER, counter=counter,
-                                  starts_at=start, ends_at=end))
-                moment = start
-                while moment + SLOT <= end:
-                    offered += 1
-                    if rng.random() < BOOKED:
-                        booked += 1
-                        visit = Appointment(staff_id=clerk.id, resident_name="Bewoner",
-                                            starts_at=moment, ends_at=moment + SLOT)
-                        visit.booked_services = [AppointmentService(service=service)]
-                        visit.claim_time()
-                        session.add(visit)
-                    moment += SLOT
+    for shift in city.shifts:
+        moment = shift.starts_at
+        while moment + SLOT <= shift.ends_at:
+            offered += 1
+            if rng.random() < BOOKED:
+                booked += 1
+                visit = Appointment(staff_id=shift.staff_id, resident_name="Bewoner",
+                                    starts_at=moment, ends_at=moment + SLOT)
+                visit.booked_services = [AppointmentService(service=city.service)]
+                visit.claim_time()
+                session.add(visit)
+            moment += SLOT
     session.commit()
     print(f"data: {CLERKS} clerks, {offered} clerk-times of 15 min over {DAYS} days, "
           f"{booked} booked ({booked / offered:.0%})")
-    return service.id
+    return city.service.id
 
 
 def median_ms(function, repeat: int) -> float:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
+from portal.demo_data import OPENING_HOURS
 from portal.models import (
     Appointment,
     AppointmentService,
@@ -21,15 +22,7 @@ from portal.models import (
 from portal.timeutil import local_datetime
 
 # The city's real week: (weekday, opens, closes).
-CITY_HOURS = [
-    (0, time(9), time(12, 30)),
-    (0, time(16), time(19)),
-    (1, time(9), time(12, 30)),
-    (2, time(9), time(16)),
-    (3, time(9), time(12, 30)),
-    (4, time(9), time(12, 30)),
-    (5, time(9), time(12, 30)),
-]
+CITY_HOURS = OPENING_HOURS
 
 
 @dataclass
