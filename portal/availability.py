@@ -99,8 +99,9 @@ def closed_days(session: Session, first: date, last: date) -> set[date]:
     return closed
 
 
-def _schedules(session: Session, first: date, last: date) -> list[ScheduleData]:
-    """The opening schedules valid in the range, with their blocks, in one query."""
+def opening_schedules(session: Session, first: date, last: date) -> list[ScheduleData]:
+    """The opening schedules valid in ``first``..``last`` with their blocks, as the
+    scheduling core's plain data, in one query."""
     rows = session.execute(
         select(
             OpeningSchedule.id,
@@ -226,7 +227,7 @@ def load_availability(
     staff = staff_calendars(session, service_ids, kind, start, end, now)
     closures = [day_interval(day, tz) for day in closed_days(session, first, last)]
     if counter_visit:
-        window = opening_intervals(_schedules(session, first, last), first, last, tz)
+        window = opening_intervals(opening_schedules(session, first, last), first, last, tz)
     else:
         window = intervals.normalize(span for member in staff for span in member.shifts)
     window = intervals.subtract(window, intervals.normalize(closures))

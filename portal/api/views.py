@@ -6,7 +6,7 @@ nothing here computes a free time itself.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app, jsonify, request
 from flask_babel import format_date
@@ -88,8 +88,10 @@ def _check_horizon(day: date, last_day: date, parameter: str) -> None:
         )
 
 
-def _availability(service: Service, persons: int, first: date, last: date) -> Availability:
-    """The free times of one service for ``persons`` people between two dates, now."""
+def _availability(
+    service: Service, persons: int, first: date, last: date, now: datetime
+) -> Availability:
+    """The free times of one service for ``persons`` people between two dates, as at ``now``."""
     config = current_app.config
     return load_availability(
         db.session,
@@ -97,7 +99,7 @@ def _availability(service: Service, persons: int, first: date, last: date) -> Av
         persons,
         first,
         last,
-        utcnow(),
+        now,
         grid_minutes=config["SLOT_GRID_MINUTES"],
         tz=CITY_TZ,
     )
@@ -131,7 +133,7 @@ def free_days(service_id: int):
             _("Vraag hoogstens %(days)s dagen tegelijk op.", days=max_days),
             "to",
         )
-    days = _availability(service, persons, first, last).days()
+    days = _availability(service, persons, first, last, now).days()
     return jsonify(
         service_id=service.id,
         persons=persons,
@@ -147,8 +149,9 @@ def free_slots(service_id: int):
     service = _bookable_service(service_id)
     persons = parse_persons(request.args, service.max_persons)
     day = parse_date(request.args, "date")
-    _check_horizon(day, booking_window([service], utcnow(), CITY_TZ).last_day, "date")
-    slots = _availability(service, persons, day, day).slots()
+    now = utcnow()
+    _check_horizon(day, booking_window([service], now, CITY_TZ).last_day, "date")
+    slots = _availability(service, persons, day, day, now).slots()
     return jsonify(
         service_id=service.id,
         persons=persons,

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from ..availability import public_holidays
+from ..availability import opening_schedules, public_holidays
 from ..i18n import _
-from ..models import Closure, OpeningSchedule
-from ..scheduling import OpeningSchedule as ScheduleData
+from ..models import Closure
 from ..scheduling import opening_intervals
-from ..scheduling.availability import OpeningBlock as BlockData
 from ..timeutil import CITY_TZ, to_local
 
 
@@ -20,21 +17,9 @@ def week_hours(session: Session, today: date) -> list[tuple[date, list[tuple]]]:
     """The seven days from ``today`` with their local opening blocks (empty when closed
     all day by the schedule); computed by the same core that makes the free times."""
     last = today + timedelta(days=6)
-    schedules = session.scalars(
-        select(OpeningSchedule)
-        .where(OpeningSchedule.filter_valid_between(today, last))
-        .options(selectinload(OpeningSchedule.blocks))
-    ).all()
-    data = [
-        ScheduleData(
-            s.valid_from,
-            s.valid_until,
-            tuple(BlockData(b.weekday, b.opens, b.closes) for b in s.blocks),
-        )
-        for s in schedules
-    ]
+    schedules = opening_schedules(session, today, last)
     days: dict[date, list[tuple]] = {today + timedelta(days=n): [] for n in range(7)}
-    for start, end in opening_intervals(data, today, last, CITY_TZ):
+    for start, end in opening_intervals(schedules, today, last, CITY_TZ):
         local_start = to_local(start)
         days[local_start.date()].append((local_start.time(), to_local(end).time()))
     return sorted(days.items())
