@@ -146,7 +146,7 @@ def _busy_spans(qualified, start: datetime, end: datetime, now: datetime):
         )
         for model, criterion in (
             (Absence, literal(True)),
-            (Appointment, Appointment.filter_active()),
+            (Appointment, Appointment.filter_active(now)),
             (Hold, Hold.filter_live(now)),
         )
     ]

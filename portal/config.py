@@ -30,6 +30,46 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 
+    # Where the city hall is, as mails and calendar files say it.
+    CITY_HALL_NAME = "Stadhuis – Centraal Onthaal en Burgerzaken"
+    CITY_HALL_ADDRESS = "Grote Markt 1, 9999 Demostad"
+    # The address mails link to. Links made outside a request (reminders) need it.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Booking rules.
+    HOLD_MINUTES = 10  # a chosen time is kept this long while the resident finishes
+    ACTIVATION_REQUIRED = True  # confirm by the link in a mail before the visit counts
+    ACTIVATION_MINUTES = 30  # how long that link works
+    MANAGE_CUTOFF_MINUTES = 120  # no moving or cancelling online this close to the visit
+    MAX_ACTIVE_PER_EMAIL = 3  # visits one e-mail address may have open at once
+    CANCELLED_REOPENS_AFTER_MINUTES = 15  # a cancelled time reopens only after this delay
+    REMINDER_HOURS_BEFORE = 24  # the reminder goes out this long before the visit
+    # The per-client limits (Flask-Limiter syntax). Memory storage counts per process:
+    # set PORTAL_REDIS_URL in production so that every worker shares the counts.
+    RATELIMIT_HOLD = "10 per minute;40 per hour"
+    RATELIMIT_BOOK = "5 per minute;20 per hour"
+    RATELIMIT_HEADERS_ENABLED = True
+    # The proof-of-work puzzle on submit; the higher, the longer a browser computes.
+    ALTCHA_MAX_NUMBER = 50_000
+    # Keys of the form engines that may hold and book through the API (name → key).
+    API_KEYS: dict = {}
+
+    # Mail. "smtp" delivers to MAIL_SERVER; "file" keeps each mail as a .eml file in
+    # MAIL_DIRECTORY (what `make run` uses, so a developer can read them).
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_TIMEOUT_SECONDS = 10
+    MAIL_DEFAULT_SENDER = "Stadhuis op afspraak <afspraken@demostad.example>"
+    MAIL_DIRECTORY = None  # default: instance/mail
+    # Deliver the mails a request wrote right after its response (besides the CLI worker).
+    MAIL_SEND_AFTER_REQUEST = True
+    OUTBOX_MAX_ATTEMPTS = 20  # then the mail is marked failed (and stays for a person)
+
 
 def normalise_database_url(url: str) -> str:
     """Point plain ``postgres://`` and ``postgresql://`` URLs at psycopg 3.
@@ -81,6 +121,10 @@ def apply(app, overrides: dict | None) -> None:
     url = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(url))
+    if not app.config.get("MAIL_DIRECTORY"):
+        app.config["MAIL_DIRECTORY"] = str(instance / "mail")
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("PORTAL_SECRET_KEY") or load_secret_key(
             instance

@@ -6,12 +6,15 @@ from .appointments import (
     AppointmentService,
     AppointmentStatus,
     Hold,
+    HoldKind,
     SlotClaim,
     claim_units,
 )
 from .calendar import Closure, ClosureKind, OpeningBlock, OpeningSchedule
+from .outbox import MailStatus, OutboxMail
 from .organisation import Counter, StaffLanguage, StaffMember, Team
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
+from .security import SpentChallenge
 from .services import Channel, Service, ServiceText, staff_service
 
 __all__ = [
@@ -26,13 +29,17 @@ __all__ = [
     "ClosureKind",
     "Counter",
     "Hold",
+    "HoldKind",
+    "MailStatus",
     "OpeningBlock",
     "OpeningSchedule",
+    "OutboxMail",
     "Service",
     "ServiceText",
     "Shift",
     "ShiftKind",
     "SlotClaim",
+    "SpentChallenge",
     "StaffLanguage",
     "StaffMember",
     "Team",

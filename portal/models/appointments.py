@@ -49,6 +49,11 @@ def claim_units(start: datetime, end: datetime) -> list[datetime]:
     return units
 
 
+def new_nonce() -> str:
+    """128 random bits, hex: the seed of a visit's manage token."""
+    return secrets.token_hex(16)
+
+
 def new_reference() -> str:
     """A short random reference a resident can read out or show as a QR code."""
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
@@ -149,9 +154,20 @@ class Appointment(ClaimsTimeMixin, db.Model):
     spoken_language: Mapped[str | None] = mapped_column(String(16))
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     remark: Mapped[str] = mapped_column(Text, default="")
+    # How the visit was booked: "web" (the resident), "api" (a form engine), "staff".
+    channel: Mapped[str] = mapped_column(String(16), default="web")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A pending visit is only held until then; unconfirmed, it gives its time back.
+    activation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The calendar file's SEQUENCE: raised on every move and on the cancellation.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # The manage link's token is derived from this nonce and the secret key; only its
+    # SHA-256 is stored, so the database alone cannot open anyone's visit.
+    manage_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     staff = relationship("StaffMember")
     counter = relationship("Counter")
@@ -166,9 +182,38 @@ class Appointment(ClaimsTimeMixin, db.Model):
         return [entry.service for entry in self.booked_services]
 
     @classmethod
-    def filter_active(cls):
-        """Criterion: visits that still take up the staff member's time."""
-        return cls.status.in_(ACTIVE_STATUSES)
+    def filter_active(cls, now: datetime):
+        """Criterion: visits that take up the staff member's time at ``now``: confirmed
+        ones, and pending ones whose activation has not run out."""
+        return (cls.status == AppointmentStatus.CONFIRMED) | (
+            (cls.status == AppointmentStatus.PENDING) & (cls.activation_expires_at > now)
+        )
+
+    @classmethod
+    def filter_stale(cls, now: datetime):
+        """Criterion: visits whose claims no longer count (ended, or never activated)."""
+        return ~cls.filter_active(now)
+
+    def is_active(self, now: datetime) -> bool:
+        """Whether this visit still takes up its time at ``now`` (see :meth:`filter_active`)."""
+        if self.status == AppointmentStatus.CONFIRMED:
+            return True
+        return self.status == AppointmentStatus.PENDING and (
+            self.activation_expires_at is not None and self.activation_expires_at > now
+        )
+
+    def activation_expired(self, now: datetime) -> bool:
+        """A pending visit whose activation link ran out: its time went back."""
+        return self.status == AppointmentStatus.PENDING and not self.is_active(now)
+
+
+class HoldKind(StrEnum):
+    """Why a time is held: a resident is booking it, or it was just given back."""
+
+    BOOKING = "booking"
+    # A cancelled visit's time reopens only after a delay, so that a slot trader cannot
+    # cancel and rebook in one breath.
+    COOLDOWN = "cooldown"
 
 
 class Hold(ClaimsTimeMixin, db.Model):
@@ -181,10 +226,17 @@ class Hold(ClaimsTimeMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[HoldKind] = mapped_column(
+        str_enum(HoldKind, "hold_kind"), default=HoldKind.BOOKING
+    )
+    # SHA-256 of the token the resident's browser (or the API client) holds.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
     service_ids: Mapped[list] = mapped_column(JSON)
     persons: Mapped[int] = mapped_column(Integer, default=1)
+    # The contact details typed so far; gone with the hold.
+    draft: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -194,3 +246,8 @@ class Hold(ClaimsTimeMixin, db.Model):
     def filter_live(cls, now: datetime):
         """Criterion: holds that have not expired at ``now``."""
         return cls.expires_at > now
+
+    @classmethod
+    def filter_stale(cls, now: datetime):
+        """Criterion: holds that have run out and whose claims no longer count."""
+        return cls.expires_at <= now
