@@ -137,16 +137,21 @@ def _qualified_staff(service_ids: Sequence[int]):
     )
 
 
-def _busy_spans(qualified, start: datetime, end: datetime, now: datetime):
+def _busy_spans(
+    qualified, start: datetime, end: datetime, now: datetime, ignore_appointment_id: int | None
+):
     """One query for everything that keeps qualified staff busy: absences, active visits
-    and live holds overlapping ``[start, end)``."""
+    and live holds overlapping ``[start, end)`` (leaving out the visit being moved)."""
+    visits = Appointment.filter_active(now)
+    if ignore_appointment_id is not None:
+        visits = visits & (Appointment.id != ignore_appointment_id)
     parts = [
         select(model.staff_id, model.starts_at, model.ends_at).where(
             model.staff_id.in_(qualified), model.filter_overlapping(start, end), criterion
         )
         for model, criterion in (
             (Absence, literal(True)),
-            (Appointment, Appointment.filter_active(now)),
+            (Appointment, visits),
             (Hold, Hold.filter_live(now)),
         )
     ]
@@ -160,8 +165,12 @@ def staff_calendars(
     start: datetime,
     end: datetime,
     now: datetime,
+    ignore_appointment_id: int | None = None,
 ) -> list[StaffCalendar]:
-    """Shifts and busy spans of the staff qualified for all ``service_ids``, in two queries."""
+    """Shifts and busy spans of the staff qualified for all ``service_ids``, in two queries.
+
+    ``ignore_appointment_id`` leaves one visit out of the busy spans: the one being moved,
+    whose own time is free for it."""
     qualified = _qualified_staff(service_ids)
     shift_rows = session.execute(
         select(Shift.staff_id, Shift.starts_at, Shift.ends_at).where(
@@ -175,7 +184,7 @@ def staff_calendars(
         return []
     busy: dict[int, list] = defaultdict(list)
     for staff_id, busy_start, busy_end in session.execute(
-        _busy_spans(qualified, start, end, now)
+        _busy_spans(qualified, start, end, now, ignore_appointment_id)
     ).all():
         busy[staff_id].append((busy_start, busy_end))
     return [
@@ -217,14 +226,17 @@ def load_availability(
     *,
     grid_minutes: int,
     tz: ZoneInfo,
+    ignore_appointment_id: int | None = None,
 ) -> Availability:
     """Read what decides the free times of ``services`` for ``persons`` people on the local
-    dates ``first``..``last``, as seen at ``now``: at most five queries."""
+    dates ``first``..``last``, as seen at ``now``: at most five queries.
+
+    When a visit is being moved, ``ignore_appointment_id`` treats its own time as free."""
     start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
     service_ids = [service.id for service in services]
     counter_visit = all(service.channel == Channel.COUNTER for service in services)
     kind = ShiftKind.COUNTER if counter_visit else ShiftKind.BACK_OFFICE
-    staff = staff_calendars(session, service_ids, kind, start, end, now)
+    staff = staff_calendars(session, service_ids, kind, start, end, now, ignore_appointment_id)
     closures = [day_interval(day, tz) for day in closed_days(session, first, last)]
     if counter_visit:
         window = opening_intervals(opening_schedules(session, first, last), first, last, tz)

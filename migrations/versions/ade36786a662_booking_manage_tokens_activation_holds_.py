@@ -50,6 +50,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_spent_challenge_expires_at'), ['expires_at'], unique=False)
 
     with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('spoken_language_other', sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column('channel', sa.String(length=16), nullable=False, server_default='web'))
         batch_op.add_column(sa.Column('activation_expires_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True))
@@ -96,6 +97,7 @@ def downgrade():
         batch_op.drop_column('reminder_sent_at')
         batch_op.drop_column('activation_expires_at')
         batch_op.drop_column('channel')
+        batch_op.drop_column('spoken_language_other')
 
     with op.batch_alter_table('outbox_mail', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_mail_due')

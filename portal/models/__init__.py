@@ -11,8 +11,8 @@ from .appointments import (
     claim_units,
 )
 from .calendar import Closure, ClosureKind, OpeningBlock, OpeningSchedule
-from .outbox import MailStatus, OutboxMail
 from .organisation import Counter, StaffLanguage, StaffMember, Team
+from .outbox import MailStatus, OutboxMail
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
 from .services import Channel, Service, ServiceText, staff_service

@@ -152,6 +152,8 @@ class Appointment(ClaimsTimeMixin, db.Model):
     language: Mapped[str] = mapped_column(String(8), default="nl")
     # The language spoken at the counter (any BCP 47 code, also ones the site lacks).
     spoken_language: Mapped[str | None] = mapped_column(String(16))
+    # The resident's own words when they chose "another language".
+    spoken_language_other: Mapped[str | None] = mapped_column(String(60))
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     remark: Mapped[str] = mapped_column(Text, default="")
     # How the visit was booked: "web" (the resident), "api" (a form engine), "staff".

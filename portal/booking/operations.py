@@ -1,0 +1,395 @@
+"""What a resident (or a form engine) does with a visit: hold a time, book it, confirm,
+move and cancel. Operations change the session and flush; the request commits once.
+
+The database has the last word on "one staff member, one visit at a time": every hold
+and visit claims its 5-minute units in ``slot_claim``. An operation first sweeps claims
+that no longer count (expired holds, visits never activated), then claims inside a
+SAVEPOINT per candidate clerk; a primary-key clash means someone else was quicker, and
+the next clerk free at that time is tried. The sweep is always the transaction's first
+write, which also makes SQLite open its transaction before the SAVEPOINT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Appointment,
+    AppointmentService,
+    AppointmentStatus,
+    Hold,
+    HoldKind,
+    Service,
+    Shift,
+    ShiftKind,
+    SlotClaim,
+    claim_units,
+)
+from ..scheduling import FreeSlot, intervals
+from ..timeutil import end_of_local_day, start_of_local_day, to_local
+from .errors import (
+    ActivationExpired,
+    HoldExpired,
+    NotChangeable,
+    SlotTaken,
+    TooLate,
+    TooManyVisits,
+)
+from .selection import free_slot_at
+from .settings import BookingSettings
+from .tokens import manage_token, new_hold_token, token_hash
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """Who comes, how to reach them, and how to talk with them at the counter."""
+
+    name: str
+    email: str | None
+    phone: str | None = None
+    language: str = "nl"
+    spoken_language: str | None = None
+    spoken_language_other: str | None = None
+    interpreter_needed: bool = False
+    remark: str = ""
+
+
+def release_stale_claims(
+    session: Session, staff_ids: Sequence[int], units: Sequence[datetime], now: datetime
+) -> None:
+    """Delete the claims on ``units`` of ``staff_ids`` that no longer count: those of
+    expired holds and of visits that ended or were never activated."""
+    session.execute(
+        delete(SlotClaim)
+        .where(
+            SlotClaim.staff_id.in_(list(staff_ids)),
+            SlotClaim.unit_start.in_(list(units)),
+            or_(
+                SlotClaim.hold_id.in_(select(Hold.id).where(Hold.filter_stale(now))),
+                SlotClaim.appointment_id.in_(
+                    select(Appointment.id).where(Appointment.filter_stale(now))
+                ),
+            ),
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _counter_of(session: Session, staff_id: int, start: datetime) -> int | None:
+    """The counter ``staff_id`` sits at when the visit starts (None in the back office)."""
+    return session.scalar(
+        select(Shift.counter_id).where(
+            Shift.staff_id == staff_id,
+            Shift.kind == ShiftKind.COUNTER,
+            Shift.starts_at <= start,
+            Shift.ends_at > start,
+        )
+    )
+
+
+def _least_busy_first(session: Session, staff_ids: Sequence[int], start: datetime) -> list[int]:
+    """The candidates ordered by how many units they already have that day, fewest first,
+    so visits spread over the clerks at the counter."""
+    day = to_local(start).date()
+    counts = dict(
+        session.execute(
+            select(SlotClaim.staff_id, func.count())
+            .where(
+                SlotClaim.staff_id.in_(list(staff_ids)),
+                SlotClaim.unit_start >= start_of_local_day(day),
+                SlotClaim.unit_start < end_of_local_day(day),
+            )
+            .group_by(SlotClaim.staff_id)
+        ).all()
+    )
+    return sorted(staff_ids, key=lambda staff_id: (counts.get(staff_id, 0), staff_id))
+
+
+def _claim_with_first_free(session: Session, slot: FreeSlot, now: datetime, make) -> object:
+    """Claim ``slot`` for the first candidate clerk whose units are still free.
+
+    ``make(staff_id)`` adds the hold or visit (with its claims) to the session. Each try
+    runs in a SAVEPOINT; a clash rolls only that try back. Raises :class:`SlotTaken`
+    when every candidate was taken in the meantime.
+    """
+    units = claim_units(slot.start, slot.end)
+    release_stale_claims(session, slot.staff_ids, units, now)
+    for staff_id in _least_busy_first(session, slot.staff_ids, slot.start):
+        try:
+            with session.begin_nested():
+                claimed = make(staff_id)
+                session.flush()
+        except IntegrityError:
+            continue
+        return claimed
+    raise SlotTaken()
+
+
+def place_hold(
+    session: Session,
+    services: Sequence[Service],
+    persons: int,
+    start: datetime,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    replacing: Hold | None = None,
+) -> tuple[Hold, str]:
+    """Keep the free time starting at ``start`` for a few minutes; return the hold and
+    the token that finds it again. A resident's earlier hold (``replacing``) is let go."""
+    if replacing is not None:
+        session.delete(replacing)
+        session.flush()
+    slot = free_slot_at(session, services, persons, start, now, settings)
+    if slot is None:
+        raise SlotTaken()
+    token = new_hold_token()
+
+    def make(staff_id: int) -> Hold:
+        hold = Hold(
+            kind=HoldKind.BOOKING,
+            token_hash=token_hash(token),
+            staff_id=staff_id,
+            counter_id=_counter_of(session, staff_id, slot.start),
+            service_ids=[service.id for service in services],
+            persons=persons,
+            starts_at=slot.start,
+            ends_at=slot.end,
+            created_at=now,
+            expires_at=now + settings.hold,
+        )
+        hold.claim_time()
+        session.add(hold)
+        return hold
+
+    return _claim_with_first_free(session, slot, now, make), token
+
+
+def find_hold(session: Session, token: str | None) -> Hold | None:
+    """The booking hold a token stands for (live or expired), or None."""
+    if not token:
+        return None
+    return session.scalar(
+        select(Hold).where(Hold.token_hash == token_hash(token), Hold.kind == HoldKind.BOOKING)
+    )
+
+
+def hold_services(session: Session, hold: Hold) -> list[Service]:
+    """The services of a hold, in the order the resident chose them."""
+    found = {
+        s.id: s for s in session.scalars(select(Service).where(Service.id.in_(hold.service_ids)))
+    }
+    return [found[service_id] for service_id in hold.service_ids if service_id in found]
+
+
+def _open_visits_of(session: Session, email: str, now: datetime) -> int:
+    """How many visits still to come an e-mail address has (pending or confirmed)."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Appointment)
+        .where(
+            func.lower(Appointment.email) == email.lower(),
+            Appointment.filter_active(now),
+            Appointment.starts_at > now,
+        )
+    )
+
+
+def book_hold(
+    session: Session,
+    hold: Hold,
+    contact: ContactDetails,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    channel: str = "web",
+    require_activation: bool | None = None,
+) -> Appointment:
+    """Turn a live hold into a visit: pending until the resident activates it by mail
+    (or confirmed at once when the city switched activation off).
+
+    The hold's claims pass to the visit in the same transaction. Raises
+    :class:`HoldExpired` or :class:`TooManyVisits`.
+    """
+    if hold.expires_at <= now:
+        raise HoldExpired()
+    if contact.email and _open_visits_of(session, contact.email, now) >= (
+        settings.max_active_per_email
+    ):
+        raise TooManyVisits()
+    activation = settings.activation_required if require_activation is None else require_activation
+    appointment = Appointment(
+        status=AppointmentStatus.PENDING if activation else AppointmentStatus.CONFIRMED,
+        staff_id=hold.staff_id,
+        counter_id=hold.counter_id,
+        starts_at=hold.starts_at,
+        ends_at=hold.ends_at,
+        persons=hold.persons,
+        resident_name=contact.name,
+        email=contact.email,
+        phone=contact.phone,
+        language=contact.language,
+        spoken_language=contact.spoken_language,
+        spoken_language_other=contact.spoken_language_other,
+        interpreter_needed=contact.interpreter_needed,
+        remark=contact.remark,
+        channel=channel,
+        created_at=now,
+        activation_expires_at=now + settings.activation if activation else None,
+        confirmed_at=None if activation else now,
+        booked_services=[
+            AppointmentService(service_id=service_id, position=position)
+            for position, service_id in enumerate(hold.service_ids)
+        ],
+    )
+    session.delete(hold)
+    session.flush()
+    appointment.claim_time()
+    session.add(appointment)
+    session.flush()
+    appointment.manage_token_hash = token_hash(
+        manage_token(settings.secret_key, appointment.manage_nonce)
+    )
+    session.flush()
+    return appointment
+
+
+def find_appointment(session: Session, token: str | None) -> Appointment | None:
+    """The visit a manage token opens, or None."""
+    if not token:
+        return None
+    return session.scalar(
+        select(Appointment).where(Appointment.manage_token_hash == token_hash(token))
+    )
+
+
+def confirm(session: Session, appointment: Appointment, now: datetime) -> bool:
+    """Confirm a pending visit through its activation link. Returns False when it was
+    already confirmed (a second click changes nothing); raises :class:`ActivationExpired`
+    when the link ran out, or :class:`NotChangeable` for a cancelled visit."""
+    if appointment.status == AppointmentStatus.CONFIRMED:
+        return False
+    if appointment.status != AppointmentStatus.PENDING:
+        raise NotChangeable()
+    if appointment.activation_expired(now):
+        raise ActivationExpired()
+    appointment.status = AppointmentStatus.CONFIRMED
+    appointment.confirmed_at = now
+    session.flush()
+    return True
+
+
+def _check_changeable(appointment: Appointment, now: datetime, settings: BookingSettings) -> None:
+    """Refuse changes to visits that are over, expired, or too close to change online."""
+    if not appointment.is_active(now):
+        raise NotChangeable()
+    if appointment.starts_at - now < settings.manage_cutoff:
+        raise TooLate()
+
+
+def _cool_down(
+    session: Session,
+    appointment: Appointment,
+    staff_id: int,
+    spans: Sequence[tuple[datetime, datetime]],
+    now: datetime,
+    settings: BookingSettings,
+) -> None:
+    """Keep the time a visit gave back closed for a while, so that nobody can cancel and
+    grab it again in one breath (slot trading)."""
+    if settings.reopen_after.total_seconds() <= 0:
+        return
+    for start, end in spans:
+        hold = Hold(
+            kind=HoldKind.COOLDOWN,
+            staff_id=staff_id,
+            service_ids=[service.id for service in appointment.services],
+            persons=appointment.persons,
+            starts_at=start,
+            ends_at=end,
+            created_at=now,
+            expires_at=now + settings.reopen_after,
+        )
+        hold.claim_time()
+        session.add(hold)
+    session.flush()
+
+
+def cancel(
+    session: Session,
+    appointment: Appointment,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    enforce_cutoff: bool = True,
+) -> None:
+    """Cancel a visit: its time goes back (after the reopening delay) and its calendar
+    file's SEQUENCE rises so that calendars drop it."""
+    if enforce_cutoff:
+        _check_changeable(appointment, now, settings)
+    elif not appointment.is_active(now):
+        raise NotChangeable()
+    span = (appointment.starts_at, appointment.ends_at)
+    was_confirmed = appointment.status == AppointmentStatus.CONFIRMED
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = now
+    appointment.sequence += 1
+    appointment.release_time()
+    session.flush()
+    if was_confirmed:
+        _cool_down(session, appointment, appointment.staff_id, [span], now, settings)
+
+
+def move(
+    session: Session,
+    appointment: Appointment,
+    new_start: datetime,
+    now: datetime,
+    settings: BookingSettings,
+) -> Appointment:
+    """Move a confirmed visit to another free time for the same services and persons.
+
+    Moving is all or nothing: if every clerk free at the new time was taken in the
+    meantime, the visit keeps its old time and :class:`SlotTaken` is raised.
+    """
+    _check_changeable(appointment, now, settings)
+    if appointment.status != AppointmentStatus.CONFIRMED:
+        raise NotChangeable()
+    services = appointment.services
+    slot = free_slot_at(
+        session,
+        services,
+        appointment.persons,
+        new_start,
+        now,
+        settings,
+        ignore_appointment_id=appointment.id,
+    )
+    if slot is None or slot.start == appointment.starts_at:
+        raise SlotTaken()
+    old_staff, old_start, old_end = appointment.staff_id, appointment.starts_at, appointment.ends_at
+
+    def make(staff_id: int) -> Appointment:
+        appointment.release_time()
+        session.flush()
+        appointment.staff_id = staff_id
+        appointment.counter_id = _counter_of(session, staff_id, slot.start)
+        appointment.starts_at, appointment.ends_at = slot.start, slot.end
+        appointment.claim_time()
+        return appointment
+
+    _claim_with_first_free(session, slot, now, make)
+    appointment.sequence += 1
+    appointment.reminder_sent_at = None
+    session.flush()
+    freed = [(old_start, old_end)]
+    if appointment.staff_id == old_staff:
+        freed = intervals.subtract(freed, [(appointment.starts_at, appointment.ends_at)])
+    _cool_down(session, appointment, old_staff, freed, now, settings)
+    return appointment

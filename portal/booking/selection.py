@@ -1,0 +1,113 @@
+"""Which services a resident may book together, and the free times near a wish.
+
+Shared by the booking pages and the API, so both refuse the same things the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..availability import load_availability
+from ..models import Service
+from ..models.base import MAX_ID
+from ..scheduling import FreeSlot
+from ..timeutil import CITY_TZ, local_today, to_local
+from .errors import NotBookable
+from .settings import BookingSettings
+
+MAX_SERVICES_PER_VISIT = 4
+
+
+def resolve_services(
+    session: Session, service_ids: Sequence[int], persons: int, *, public_only: bool = True
+) -> list[Service]:
+    """The services behind ``service_ids`` in the order given, if they can be one visit.
+
+    They must exist, be active, belong to one team, share one channel, be bookable by
+    residents (unless ``public_only`` is off, for staff) and allow ``persons`` people.
+    Raises :class:`NotBookable` otherwise.
+    """
+    unique_ids = list(dict.fromkeys(service_ids))
+    if not unique_ids or len(unique_ids) > MAX_SERVICES_PER_VISIT:
+        raise NotBookable()
+    if any(not 0 < service_id <= MAX_ID for service_id in unique_ids):
+        raise NotBookable()
+    found = {
+        service.id: service
+        for service in session.scalars(
+            select(Service).where(Service.id.in_(unique_ids), Service.filter_active())
+        )
+    }
+    if len(found) != len(unique_ids):
+        raise NotBookable()
+    services = [found[service_id] for service_id in unique_ids]
+    if len({service.team_id for service in services}) != 1:
+        raise NotBookable()
+    if len({service.channel for service in services}) != 1:
+        raise NotBookable()
+    if public_only and not all(service.publicly_bookable for service in services):
+        raise NotBookable()
+    if not 1 <= persons <= min(service.max_persons for service in services):
+        raise NotBookable()
+    return services
+
+
+def nearest_free_times(
+    session: Session,
+    services: Sequence[Service],
+    persons: int,
+    around: datetime,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    limit: int = 6,
+    ignore_appointment_id: int | None = None,
+) -> list[FreeSlot]:
+    """Up to ``limit`` free times closest to ``around`` (a week before to two weeks after),
+    in time order: what to offer a resident whose time was just taken or ran out."""
+    wish_day = to_local(around).date()
+    first = max(wish_day - timedelta(days=7), local_today(now))
+    last = max(wish_day, first) + timedelta(days=14)
+    availability = load_availability(
+        session,
+        services,
+        persons,
+        first,
+        last,
+        now,
+        grid_minutes=settings.grid_minutes,
+        tz=CITY_TZ,
+        ignore_appointment_id=ignore_appointment_id,
+    )
+    closest = sorted(availability.slots(), key=lambda slot: (abs(slot.start - around), slot.start))
+    return sorted(closest[:limit], key=lambda slot: slot.start)
+
+
+def free_slot_at(
+    session: Session,
+    services: Sequence[Service],
+    persons: int,
+    start: datetime,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    ignore_appointment_id: int | None = None,
+) -> FreeSlot | None:
+    """The free time that starts exactly at ``start``, with who could take it, or None."""
+    day: date = to_local(start).date()
+    availability = load_availability(
+        session,
+        services,
+        persons,
+        day,
+        day,
+        now,
+        grid_minutes=settings.grid_minutes,
+        tz=CITY_TZ,
+        ignore_appointment_id=ignore_appointment_id,
+    )
+    return next((slot for slot in availability.slots() if slot.start == start), None)

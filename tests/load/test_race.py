@@ -1,0 +1,89 @@
+"""Fifty residents click the last free time at once: exactly one gets it.
+
+Real threads, each with its own database connection, on SQLite and on PostgreSQL. The
+winner is decided by the primary key of ``slot_claim``, not by a check in Python.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.booking.errors import SlotTaken
+from portal.booking.operations import ContactDetails, book_hold, place_hold
+from portal.booking.settings import BookingSettings
+from portal.extensions import db
+from portal.models import Appointment, AppointmentStatus
+from portal.timeutil import local_datetime
+from tests.builders import build_city
+from tests.conftest import _database, make_app
+
+RACERS = 50
+MONDAY = date(2026, 12, 7)
+NOW = local_datetime(MONDAY, time(7, 30))
+START = local_datetime(MONDAY + timedelta(days=1), time(9))
+SETTINGS = BookingSettings(secret_key="race", activation_required=False, max_active_per_email=99)
+
+
+@pytest.fixture
+def race_app(backend, tmp_path_factory):
+    """A portal whose pool lets all racers hold a connection at the same moment."""
+    url, cleanup = _database(backend, "race", tmp_path_factory)
+    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS + 5, "max_overflow": 0})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    cleanup()
+
+
+def test_fifty_residents_one_time_one_visit(race_app):
+    app = race_app
+    city = build_city(db.session, MONDAY, MONDAY + timedelta(days=6), staff_count=1)
+    db.session.commit()
+    service_id = city.service.id
+    barrier = threading.Barrier(RACERS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def resident(number: int) -> None:
+        with app.app_context():
+            service = db.session.get(type(city.service), service_id)
+            db.session.commit()  # keep the object, give nothing away: all start equal
+            barrier.wait()
+            try:
+                hold, _ = place_hold(db.session, [service], 1, START, NOW, SETTINGS)
+                contact = ContactDetails(name=f"Bewoner {number}", email=f"r{number}@example.org")
+                book_hold(db.session, hold, contact, NOW, SETTINGS)
+                db.session.commit()
+                outcome = "won"
+            except SlotTaken:
+                db.session.rollback()
+                outcome = "taken"
+            except Exception as error:  # every other outcome is a failure of the test
+                db.session.rollback()
+                outcome = f"error: {error!r}"
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=resident, args=(n,)) for n in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(set(outcomes)) == ["taken", "won"], outcomes
+    assert outcomes.count("won") == 1
+    assert len(outcomes) == RACERS
+    db.session.expire_all()
+    confirmed = db.session.scalar(
+        select(func.count())
+        .select_from(Appointment)
+        .where(Appointment.status == AppointmentStatus.CONFIRMED, Appointment.starts_at == START)
+    )
+    assert confirmed == 1
