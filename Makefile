@@ -10,6 +10,9 @@ POT := translations/messages.pot
         compile-messages bench clean
 
 ## run: install, migrate, load the demo data into an empty database, serve on :5000
+# In development mails are written to instance/mail/ and listed at /dev/mail.
+run: export PORTAL_MAIL_BACKEND ?= file
+run: export PORTAL_DEV_MAILBOX ?= true
 run: install compile-messages
 	$(BIN)/flask --app portal db upgrade
 	$(BIN)/flask --app portal demo --if-empty

@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     portal_config.apply(app, config)
+    app.jinja_env.add_extension("jinja2.ext.do")
 
     from . import i18n
     from .extensions import csrf, db, migrate
@@ -32,14 +33,26 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
 
     from . import models  # noqa: F401 - register the tables with the metadata
+    from .antibot import init_antibot
     from .api import blueprint as api_blueprint
+    from .booking import blueprint as booking_blueprint
     from .errors import register_error_handlers
     from .public import blueprint as public_blueprint
 
     app.register_blueprint(public_blueprint)
+    app.register_blueprint(booking_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     csrf.exempt(api_blueprint)
     register_error_handlers(app)
+    init_antibot(app)
+
+    from .notifications import register_after_request_delivery
+
+    register_after_request_delivery(app)
+
+    from .devmail import init_devmail
+
+    init_devmail(app)
 
     from .cli import register_commands
 

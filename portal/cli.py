@@ -16,6 +16,10 @@ from .timeutil import local_today, utcnow
 def register_commands(app: Flask) -> None:
     """Add the portal's commands to the ``flask`` command line."""
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_command)
+    from .notifications.commands import register as register_mail_commands
+
+    register_mail_commands(app)
 
 
 @click.command("demo")
@@ -47,4 +51,23 @@ def demo_command(if_empty: bool, today) -> None:
         f"Loaded {summary.teams} teams, {summary.staff} staff, {summary.services} services, "
         f"{summary.counter_shifts} counter shifts and {summary.appointments} visits "
         f"({summary.first_day} to {summary.last_day})."
+    )
+
+
+@click.command("purge")
+def purge_command() -> None:
+    """Forget what is no longer needed: run-out holds, and the contact details of visits
+    that ended longer ago than PORTAL_RETENTION_DAYS. Safe to run daily from cron."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from .booking.retention import purge
+
+    retention = timedelta(days=int(current_app.config["RETENTION_DAYS"]))
+    report = purge(db.session, utcnow(), retention=retention)
+    db.session.commit()
+    click.echo(
+        f"Removed {report.holds} holds, {report.mails} mails and {report.challenges} spent "
+        f"puzzles; anonymised {report.visits} visits."
     )

@@ -44,10 +44,14 @@ class DefaultConfig:
     MAX_ACTIVE_PER_EMAIL = 3  # visits one e-mail address may have open at once
     CANCELLED_REOPENS_AFTER_MINUTES = 15  # a cancelled time reopens only after this delay
     REMINDER_HOURS_BEFORE = 24  # the reminder goes out this long before the visit
+    # Contact details of a visit are erased this many days after it (`flask purge`).
+    RETENTION_DAYS = 90
     # The per-client limits (Flask-Limiter syntax). Memory storage counts per process:
     # set PORTAL_REDIS_URL in production so that every worker shares the counts.
     RATELIMIT_HOLD = "10 per minute;40 per hour"
     RATELIMIT_BOOK = "5 per minute;20 per hour"
+    # A form engine books for many residents from one server: it is counted per API key.
+    RATELIMIT_API = "300 per minute"
     RATELIMIT_HEADERS_ENABLED = True
     # The proof-of-work puzzle on submit; the higher, the longer a browser computes.
     ALTCHA_MAX_NUMBER = 50_000
@@ -66,6 +70,8 @@ class DefaultConfig:
     MAIL_TIMEOUT_SECONDS = 10
     MAIL_DEFAULT_SENDER = "Stadhuis op afspraak <afspraken@demostad.example>"
     MAIL_DIRECTORY = None  # default: instance/mail
+    # List the mail files at /dev/mail (only with MAIL_BACKEND "file"; `make run` sets it).
+    DEV_MAILBOX = False
     # Deliver the mails a request wrote right after its response (besides the CLI worker).
     MAIL_SEND_AFTER_REQUEST = True
     OUTBOX_MAX_ATTEMPTS = 20  # then the mail is marked failed (and stays for a person)
@@ -126,6 +132,4 @@ def apply(app, overrides: dict | None) -> None:
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ.get("PORTAL_SECRET_KEY") or load_secret_key(
-            instance
-        )
+        app.config["SECRET_KEY"] = os.environ.get("PORTAL_SECRET_KEY") or load_secret_key(instance)

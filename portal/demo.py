@@ -246,16 +246,21 @@ def _counter_rota(session, teams, staff, first, last, closed, absent) -> list[Sh
                 for code, _names, _size, counters, need in data.TEAMS:
                     team = by_team[code]
                     free = [
-                        m for i, m in enumerate(team)
-                        if _works_on(m, i, day) and day not in absent[m.id]
+                        m
+                        for i, m in enumerate(team)
+                        if _works_on(m, i, day)
+                        and day not in absent[m.id]
                         and (kind == 0 or m.contract_fraction >= 0.8)
                     ]
                     free.sort(key=lambda m: (turns[m.id, kind] if kind else 0, minutes[m.id], m.id))
                     for member, number in zip(free[: need[kind]], counters, strict=False):
                         counter = next(c for c in teams[code].counters if c.number == number)
                         shift = Shift(
-                            staff_id=member.id, kind=ShiftKind.COUNTER, counter=counter,
-                            starts_at=start, ends_at=end,
+                            staff_id=member.id,
+                            kind=ShiftKind.COUNTER,
+                            counter=counter,
+                            starts_at=start,
+                            ends_at=end,
                         )
                         shift.staff = member
                         shifts.append(shift)
@@ -268,8 +273,9 @@ def _counter_rota(session, teams, staff, first, last, closed, absent) -> list[Sh
 
 def _blocks_of(day: date) -> list[tuple[time, time]]:
     """The demo's opening blocks on a date."""
-    return [(opens, closes) for weekday, opens, closes in data.OPENING_HOURS
-            if weekday == day.weekday()]
+    return [
+        (opens, closes) for weekday, opens, closes in data.OPENING_HOURS if weekday == day.weekday()
+    ]
 
 
 def _back_office(session, staff, first, last, closed, absent, counter_shifts) -> None:
@@ -288,8 +294,14 @@ def _back_office(session, staff, first, last, closed, absent, counter_shifts) ->
                 office = [(local_datetime(day, a), local_datetime(day, b)) for a, b in hours]
                 busy = intervals.normalize(counter_time[member.id])
                 for start, end in intervals.subtract(office, busy):
-                    session.add(Shift(staff_id=member.id, kind=ShiftKind.BACK_OFFICE,
-                                      starts_at=start, ends_at=end))
+                    session.add(
+                        Shift(
+                            staff_id=member.id,
+                            kind=ShiftKind.BACK_OFFICE,
+                            starts_at=start,
+                            ends_at=end,
+                        )
+                    )
         day += timedelta(days=1)
 
 

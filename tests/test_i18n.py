@@ -31,8 +31,18 @@ def source_ids(tmp_path_factory) -> set:
     """The message ids in the code today, extracted as `make extract-messages` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
-         "-o", str(pot), str(ROOT)]
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ]
     )
     with pot.open("rb") as handle:
         return {message.id for message in read_po(handle) if message.id}
@@ -73,7 +83,8 @@ def _formatted_message_calls(path: Path):
 
 def test_no_formatted_string_is_passed_to_gettext():
     offenders = [
-        place for path in sorted((ROOT / "portal").rglob("*.py"))
+        place
+        for path in sorted((ROOT / "portal").rglob("*.py"))
         for place in _formatted_message_calls(path)
     ]
     assert offenders == [], "pass a literal to _() and format with keyword arguments"

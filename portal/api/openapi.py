@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import openapi_booking
+
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
 _JSON_ERROR = {"$ref": "#/components/responses/Error"}
@@ -40,14 +42,23 @@ _SCHEMAS = {
                     "message": {"type": "string", "description": "For people, translated."},
                     "parameter": {"type": "string", "description": "The parameter at fault."},
                 },
-            }
+            },
+            "alternatives": openapi_booking.ERROR_ALTERNATIVES,
         },
     },
     "Service": {
         "type": "object",
         "required": [
-            "id", "code", "names", "team", "topic", "duration_minutes",
-            "extra_minutes_per_person", "max_persons", "channel", "publicly_bookable",
+            "id",
+            "code",
+            "names",
+            "team",
+            "topic",
+            "duration_minutes",
+            "extra_minutes_per_person",
+            "max_persons",
+            "channel",
+            "publicly_bookable",
             "booking_window",
         ],
         "properties": {
@@ -141,8 +152,10 @@ def openapi_document() -> dict:
         "info": {
             "title": "Stadhuis op afspraak — public API",
             "version": "1.0.0",
-            "description": "Services of the city hall and their free times. Times are "
-            "ISO 8601 with the Europe/Brussels offset; dates are Brussels dates.",
+            "description": "Services of the city hall and their free times; holding, "
+            "booking and managing a visit. Times are ISO 8601 with the Europe/Brussels "
+            "offset; dates are Brussels dates. Holding and booking need an API key; a "
+            "visit's manage token is the credential for the rest.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
@@ -228,9 +241,11 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            **openapi_booking.PATHS,
         },
         "components": {
-            "schemas": _SCHEMAS,
+            "schemas": {**_SCHEMAS, **openapi_booking.SCHEMAS},
+            "securitySchemes": openapi_booking.SECURITY_SCHEMES,
             "responses": {
                 "Error": {
                     "description": "What is wrong, in the reader's language",

@@ -96,6 +96,4 @@ class Closure(db.Model):
     @classmethod
     def between(cls, first: date, last: date):
         """Query: the closures touching ``first``..``last``, in date order."""
-        return (
-            select(cls).where(cls.filter_overlapping_days(first, last)).order_by(cls.starts_on)
-        )
+        return select(cls).where(cls.filter_overlapping_days(first, last)).order_by(cls.starts_on)

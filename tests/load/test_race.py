@@ -51,9 +51,11 @@ def test_fifty_residents_one_time_one_visit(race_app):
 
     def resident(number: int) -> None:
         with app.app_context():
-            service = db.session.get(type(city.service), service_id)
-            db.session.commit()  # keep the object, give nothing away: all start equal
-            barrier.wait()
+            try:
+                service = db.session.get(type(city.service), service_id)
+                db.session.commit()  # keep the object, give nothing away: all start equal
+            finally:
+                barrier.wait(timeout=60)  # a failing racer must not leave the others waiting
             try:
                 hold, _ = place_hold(db.session, [service], 1, START, NOW, SETTINGS)
                 contact = ContactDetails(name=f"Bewoner {number}", email=f"r{number}@example.org")

@@ -29,9 +29,7 @@ from tests.builders import book, build_city
 
 
 def _free(services, first, last, now):
-    return load_availability(
-        db.session, services, 1, first, last, now, grid_minutes=15, tz=CITY_TZ
-    )
+    return load_availability(db.session, services, 1, first, last, now, grid_minutes=15, tz=CITY_TZ)
 
 
 def _starts(client, service_id, day):
@@ -178,5 +176,3 @@ def test_back_office_services_follow_back_office_shifts(app):
     slots = _free([call_back], day, day, local_datetime(day, time(7))).slots()
     starts = [s.start.astimezone(CITY_TZ).time() for s in slots]
     assert starts == [time(13), time(13, 15), time(13, 30), time(13, 45)]
-
-

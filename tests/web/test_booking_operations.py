@@ -212,3 +212,21 @@ def test_nearest_free_times_surround_the_wish(city):
     assert [slot.start - NINE for slot in offered] == [
         timedelta(minutes=m) for m in (15, 30, 45, 60)
     ]
+
+
+def test_purge_forgets_old_contact_details_and_run_out_holds(city):
+    from portal.booking.retention import purge
+
+    settings = BookingSettings(secret_key="s", activation_required=False)
+    visit = book_hold(db.session, _hold(city)[0], ANNA, NOW, settings)
+    _hold(city, start=NINE + timedelta(hours=1))
+    db.session.commit()
+    soon = purge(db.session, NOW + timedelta(hours=2), retention=timedelta(days=90))
+    assert (soon.holds, soon.visits) == (1, 0)
+    assert visit.email == "anna@example.org"
+    later = purge(db.session, NINE + timedelta(days=91), retention=timedelta(days=90))
+    db.session.commit()
+    db.session.refresh(visit)
+    assert later.visits == 1
+    assert (visit.email, visit.phone, visit.resident_name) == (None, None, "—")
+    assert visit.status == AppointmentStatus.CONFIRMED

@@ -1,0 +1,121 @@
+"""The forms of the booking pages: contact details, and the review with its guards."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from ..i18n import LANGUAGES, _l
+from ..spoken_languages import OTHER, spoken_language_choices
+from .operations import ContactDetails
+
+PHONE_PATTERN = re.compile(r"^[0-9 +()./-]{6,40}$")
+# Control characters have no place in a name or a remark (and break mail headers).
+NO_CONTROL = re.compile(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
+
+
+class ContactForm(FlaskForm):
+    """Who comes: name, e-mail, optional phone, languages, interpreter, remark."""
+
+    name = StringField(
+        _l("Naam"),
+        description=_l("Voornaam en familienaam, zoals op uw identiteitsdocument."),
+        validators=[
+            DataRequired(message=_l("Vul uw naam in.")),
+            Length(max=120, message=_l("Uw naam mag hoogstens 120 tekens lang zijn.")),
+            Regexp(NO_CONTROL, message=_l("Uw naam bevat tekens die we niet kunnen gebruiken.")),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    email = EmailField(
+        _l("E-mailadres"),
+        description=_l("We sturen de bevestiging en de link om uw afspraak te beheren."),
+        validators=[
+            DataRequired(message=_l("Vul uw e-mailadres in.")),
+            Length(max=254, message=_l("Dit e-mailadres is te lang.")),
+            Email(
+                message=_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.be."),
+                check_deliverability=False,
+            ),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    phone = StringField(
+        _l("Telefoonnummer (niet verplicht)"),
+        description=_l("Alleen als we u moeten kunnen bellen, bijvoorbeeld 0470 12 34 56."),
+        validators=[
+            Optional(),
+            Regexp(
+                PHONE_PATTERN,
+                message=_l("Vul een telefoonnummer in met cijfers, zoals 0470 12 34 56."),
+            ),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    language = SelectField(
+        _l("Taal van de e-mails"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()
+        ],
+        validators=[DataRequired(message=_l("Kies een taal voor de e-mails."))],
+    )
+    spoken_language = SelectField(
+        _l("Taal die u aan het loket spreekt"),
+        description=_l("Zo kunnen we een collega plannen die uw taal spreekt, of een tolk."),
+        choices=[],
+        validators=[DataRequired(message=_l("Kies de taal die u aan het loket spreekt."))],
+    )
+    spoken_language_other = StringField(
+        _l("Welke andere taal?"),
+        validators=[
+            Length(max=60, message=_l("Schrijf de taal in hoogstens 60 tekens.")),
+            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    interpreter_needed = BooleanField(_l("Ik heb een tolk nodig"))
+    remark = TextAreaField(
+        _l("Opmerking (niet verplicht)"),
+        description=_l("Bijvoorbeeld: ik kom met een rolstoel. Geen rijksregisternummer nodig."),
+        validators=[
+            Length(max=1000, message=_l("Uw opmerking mag hoogstens 1000 tekens lang zijn.")),
+            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.spoken_language.choices = spoken_language_choices()
+
+    def validate_spoken_language_other(self, field) -> None:
+        """ "Another language" needs its name."""
+        if self.spoken_language.data == OTHER and not field.data:
+            raise ValidationError(_l("Schrijf welke taal u spreekt."))
+
+    def contact(self) -> ContactDetails:
+        """The validated details as the booking operations take them."""
+        other = self.spoken_language.data == OTHER
+        return ContactDetails(
+            name=self.name.data,
+            email=self.email.data,
+            phone=self.phone.data or None,
+            language=self.language.data,
+            spoken_language=self.spoken_language.data,
+            spoken_language_other=self.spoken_language_other.data if other else None,
+            interpreter_needed=bool(self.interpreter_needed.data),
+            remark=(self.remark.data or "").strip(),
+        )
+
+    def draft(self) -> dict:
+        """What to keep with the hold until the resident submits."""
+        return {field.name: field.data for field in self if field.name != "csrf_token"}
+
+
+class ReviewForm(FlaskForm):
+    """The last step: a honeypot for bots and the proof-of-work captcha."""
+
+    # Hidden from people (CSS and aria-hidden); bots that fill every field give themselves away.
+    website = StringField(_l("Laat dit veld leeg"))

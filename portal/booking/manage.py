@@ -1,0 +1,209 @@
+"""The manage link: see, confirm, move or cancel a visit without an account.
+
+A GET never changes anything (mail scanners follow links); confirming, moving and
+cancelling are POSTs from a page that asks first.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from ..extensions import db
+from ..i18n import _
+from ..models import AppointmentStatus
+from ..timeutil import to_local, utcnow
+from . import blueprint
+from .errors import ActivationExpired, BookingError, SlotTaken
+from .notify import notify
+from .operations import cancel, confirm, find_appointment, move
+from .selection import nearest_free_times
+from .settings import BookingSettings
+from .steps import Choice, month_view, parse_day, parse_month, parse_start, times_on
+from .tokens import looks_like_token
+
+
+def _settings() -> BookingSettings:
+    return BookingSettings.from_config(current_app.config)
+
+
+def _visit(token: str):
+    """The visit behind a manage token, or a 404 for anything else."""
+    appointment = find_appointment(db.session, token) if looks_like_token(token) else None
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def _changeable(appointment, now) -> bool:
+    return (
+        appointment.status == AppointmentStatus.CONFIRMED
+        and appointment.starts_at - now >= _settings().manage_cutoff
+    )
+
+
+def _expired_page(appointment, now):
+    """An activation link that ran out: say so, and offer the nearest free times."""
+    services = appointment.services
+    alternatives = nearest_free_times(
+        db.session, services, appointment.persons, appointment.starts_at, now, _settings()
+    )
+    page = render_template(
+        "booking/expired.html",
+        choice=Choice(services, appointment.persons),
+        wished=appointment.starts_at,
+        alternatives=alternatives,
+        message=ActivationExpired().message(),
+    )
+    return page, 410
+
+
+@blueprint.get("/beheer/<token>")
+def visit(token: str):
+    """The visit: confirm it (pending), or see it with its QR code, move or cancel it."""
+    from ..notifications.qr import reference_qr_svg
+
+    appointment = _visit(token)
+    now = utcnow()
+    if appointment.activation_expired(now):
+        return _expired_page(appointment, now)
+    qr = reference_qr_svg(
+        appointment.reference,
+        _("QR-code van referentie %(reference)s", reference=appointment.reference),
+    )
+    return render_template(
+        "booking/manage/visit.html",
+        appointment=appointment,
+        token=token,
+        qr=qr,
+        changeable=_changeable(appointment, now),
+        too_late=appointment.status == AppointmentStatus.CONFIRMED
+        and not _changeable(appointment, now)
+        and appointment.starts_at > now,
+    )
+
+
+@blueprint.post("/beheer/<token>/bevestigen")
+def confirm_visit(token: str):
+    """Confirm a pending visit (the activation link's button)."""
+    appointment = _visit(token)
+    now = utcnow()
+    try:
+        changed = confirm(db.session, appointment, now)
+        if changed:
+            notify(db.session, appointment, "confirmation", now)
+    except ActivationExpired:
+        db.session.rollback()
+        return _expired_page(appointment, now)
+    except BookingError as refused:
+        db.session.rollback()
+        flash(refused.message(), "error")
+        return redirect(url_for(".visit", token=token))
+    db.session.commit()
+    if changed:
+        flash(_("Uw afspraak is bevestigd. U krijgt een e-mail met de details."), "success")
+    return redirect(url_for(".visit", token=token))
+
+
+@blueprint.route("/beheer/<token>/annuleren", methods=["GET", "POST"])
+def cancel_visit(token: str):
+    """Ask before cancelling (GET); cancel (POST)."""
+    appointment = _visit(token)
+    now = utcnow()
+    if request.method == "POST":
+        try:
+            cancel(db.session, appointment, now, _settings())
+            notify(db.session, appointment, "cancelled", now)
+        except BookingError as refused:
+            db.session.rollback()
+            flash(refused.message(), "error")
+            return redirect(url_for(".visit", token=token))
+        db.session.commit()
+        flash(_("Uw afspraak is geannuleerd. U krijgt een bevestiging per e-mail."), "success")
+        return redirect(url_for(".visit", token=token))
+    if not _changeable(appointment, now):
+        return redirect(url_for(".visit", token=token))
+    return render_template("booking/manage/cancel.html", appointment=appointment, token=token)
+
+
+@blueprint.get("/beheer/<token>/verplaatsen")
+def move_day(token: str):
+    """Moving, step 1: a month of days with free times for the same services."""
+    appointment = _visit(token)
+    now = utcnow()
+    if not _changeable(appointment, now):
+        return redirect(url_for(".visit", token=token))
+    choice = Choice(appointment.services, appointment.persons)
+    fallback = to_local(appointment.starts_at).date()
+    month = month_view(
+        db.session,
+        choice,
+        parse_month(request.args.get("maand"), fallback),
+        now,
+        ignore_appointment_id=appointment.id,
+    )
+    chosen_day = parse_day(request.args.get("dag"))
+    slots = []
+    if chosen_day is not None:
+        slots = times_on(db.session, choice, chosen_day, now, ignore_appointment_id=appointment.id)
+        slots = [slot for slot in slots if slot.start != appointment.starts_at]
+    return render_template(
+        "booking/manage/move.html",
+        appointment=appointment,
+        token=token,
+        choice=choice,
+        month=month,
+        day=chosen_day,
+        slots=slots,
+    )
+
+
+@blueprint.route("/beheer/<token>/verplaatsen/bevestigen", methods=["GET", "POST"])
+def move_confirm(token: str):
+    """Moving, step 2: ask "from … to …?" (GET), then move (POST)."""
+    appointment = _visit(token)
+    now = utcnow()
+    start = parse_start(request.values.get("start"))
+    if not _changeable(appointment, now):
+        return redirect(url_for(".visit", token=token))
+    if start is None:
+        return redirect(url_for(".move_day", token=token))
+    if request.method == "POST":
+        try:
+            move(db.session, appointment, start, now, _settings())
+            notify(db.session, appointment, "moved", now)
+        except SlotTaken:
+            db.session.rollback()
+            alternatives = nearest_free_times(
+                db.session,
+                appointment.services,
+                appointment.persons,
+                start,
+                now,
+                _settings(),
+                ignore_appointment_id=appointment.id,
+            )
+            page = render_template(
+                "booking/manage/move_taken.html",
+                appointment=appointment,
+                token=token,
+                wished=start,
+                alternatives=[s for s in alternatives if s.start != appointment.starts_at],
+            )
+            return page, 409
+        except BookingError as refused:
+            db.session.rollback()
+            flash(refused.message(), "error")
+            return redirect(url_for(".visit", token=token))
+        db.session.commit()
+        flash(
+            _("Uw afspraak is verplaatst. U krijgt een e-mail met het nieuwe tijdstip."), "success"
+        )
+        return redirect(url_for(".visit", token=token))
+    end = start + (appointment.ends_at - appointment.starts_at)
+    return render_template(
+        "booking/manage/move_confirm.html",
+        appointment=appointment,
+        token=token,
+        start=start,
+        end=end,
+    )

@@ -1,0 +1,178 @@
+"""What the booking pages share: the resident's choice so far, carried in the query
+string (so back links and bookmarks keep it without a session), the month calendar and
+the times of a day."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from ..availability import booking_window, load_availability
+from ..models import Service
+from ..scheduling import FreeSlot
+from ..timeutil import CITY_TZ, as_utc, local_today
+from .selection import resolve_services
+
+MAX_PERSONS_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The services and number of persons a resident picked."""
+
+    services: list[Service]
+    persons: int
+
+    @property
+    def service_ids(self) -> list[int]:
+        """The ids, in the order chosen."""
+        return [service.id for service in self.services]
+
+    def args(self, **extra) -> dict:
+        """Query arguments that carry this choice to the next page."""
+        return {"dienst": self.service_ids, "personen": self.persons, **extra}
+
+    @property
+    def max_persons(self) -> int:
+        """The most people these services allow in one visit."""
+        return min(service.max_persons for service in self.services)
+
+
+def parse_ids(values: list[str]) -> list[int] | None:
+    """Whole positive numbers from the query string, or None if any is not one."""
+    ids = []
+    for value in values:
+        if not value.isascii() or not value.isdigit() or len(value) > 10:
+            return None
+        ids.append(int(value))
+    return ids
+
+
+def parse_persons(value: str | None) -> int | None:
+    """The number of persons (1 when absent), or None when it is not a small number."""
+    if value is None or value == "":
+        return 1
+    if not value.isascii() or not value.isdigit() or len(value) > 2:
+        return None
+    return int(value)
+
+
+def choice_from(session: Session, args: MultiDict) -> Choice:
+    """The choice in ``args``; raises :class:`NotBookable` when it is not a valid visit."""
+    from .errors import NotBookable
+
+    ids = parse_ids(args.getlist("dienst"))
+    persons = parse_persons(args.get("personen"))
+    if not ids or persons is None:
+        raise NotBookable()
+    return Choice(resolve_services(session, ids, persons), persons)
+
+
+def parse_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD date, or None."""
+    try:
+        return date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def parse_month(value: str | None, fallback: date) -> date:
+    """The first day of the YYYY-MM month in ``value``, or of ``fallback``'s month."""
+    try:
+        if value and len(value) == 7:
+            return date.fromisoformat(value + "-01")
+    except ValueError:
+        pass
+    return fallback.replace(day=1)
+
+
+def parse_start(value: str | None) -> datetime | None:
+    """An aware ISO 8601 moment from a time button, in UTC, or None."""
+    if not value or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return as_utc(moment) if moment.tzinfo is not None else None
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month of the calendar: its weeks (Monday first, None outside the month), the days
+    with free times, and the neighbouring months the resident may go to."""
+
+    first: date
+    weeks: list[list[date | None]]
+    free_days: frozenset[date]
+    previous: date | None
+    next: date | None
+
+
+def month_view(
+    session: Session,
+    choice: Choice,
+    month: date,
+    now: datetime,
+    *,
+    ignore_appointment_id: int | None = None,
+) -> Month:
+    """The month calendar of ``choice``: which days of ``month`` have a free time."""
+    today = local_today(now)
+    last_day = booking_window(choice.services, now, CITY_TZ).last_day
+    month = min(max(month, today.replace(day=1)), last_day.replace(day=1))
+    month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    first, last = max(month, today), min(month_end, last_day)
+    free: frozenset[date] = frozenset()
+    if first <= last:
+        availability = load_availability(
+            session,
+            choice.services,
+            choice.persons,
+            first,
+            last,
+            now,
+            grid_minutes=current_app.config["SLOT_GRID_MINUTES"],
+            tz=CITY_TZ,
+            ignore_appointment_id=ignore_appointment_id,
+        )
+        free = frozenset(availability.days())
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    shown = [[day if day.month == month.month else None for day in week] for week in weeks]
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = month_end + timedelta(days=1)
+    return Month(
+        first=month,
+        weeks=shown,
+        free_days=free,
+        previous=previous if previous >= today.replace(day=1) else None,
+        next=following if following <= last_day else None,
+    )
+
+
+def times_on(
+    session: Session,
+    choice: Choice,
+    day: date,
+    now: datetime,
+    *,
+    ignore_appointment_id: int | None = None,
+) -> list[FreeSlot]:
+    """The free times of ``day`` (one per start time), earliest first."""
+    availability = load_availability(
+        session,
+        choice.services,
+        choice.persons,
+        day,
+        day,
+        now,
+        grid_minutes=current_app.config["SLOT_GRID_MINUTES"],
+        tz=CITY_TZ,
+        ignore_appointment_id=ignore_appointment_id,
+    )
+    return availability.slots()

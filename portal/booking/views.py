@@ -1,0 +1,283 @@
+"""Booking a visit, one question per page, working without JavaScript.
+
+Services and persons → a month of days → the times of a day (choosing one holds it) →
+contact details → review and submit. The choice travels in the query string; only the
+hold's token lives in the session. Views parse, call an operation, commit once.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..i18n import _, current_language
+from ..models import Appointment, Service
+from ..timeutil import to_local, utcnow
+from . import blueprint
+from .errors import BookingError, HoldExpired, NotBookable, SlotTaken
+from .forms import ContactForm, ReviewForm
+from .notify import notify_booked
+from .operations import book_hold, find_hold, hold_services, place_hold
+from .selection import nearest_free_times
+from .settings import BookingSettings
+from .steps import (
+    MAX_PERSONS_SHOWN,
+    Choice,
+    choice_from,
+    month_view,
+    parse_day,
+    parse_ids,
+    parse_month,
+    parse_start,
+    times_on,
+)
+
+HOLD_KEY = "booking_hold"
+DONE_KEY = "booking_done"
+
+
+def _settings() -> BookingSettings:
+    return BookingSettings.from_config(current_app.config)
+
+
+def _rate_limited(kind: str):
+    """The rate limit of ``kind`` (hold, book) when Flask-Limiter is wired, else nothing."""
+    from .. import antibot
+
+    return getattr(antibot, f"{kind}_limit")
+
+
+@blueprint.get("")
+def services():
+    """Step 1: which services (several may be combined) and for how many people."""
+    query = (request.args.get("q") or "").strip()[:80]
+    listed = db.session.scalars(
+        Service.listed().options(selectinload(Service.texts), selectinload(Service.team))
+    ).all()
+    language = current_language()
+    public = [service for service in listed if service.publicly_bookable]
+    if query:
+        needle = query.casefold()
+        public = [
+            service
+            for service in public
+            if needle in service.name(language).casefold()
+            or needle in service.name("nl").casefold()
+        ]
+    groups: dict = {}
+    for service in public:
+        groups.setdefault(service.team, []).append(service)
+    chosen = parse_ids(request.args.getlist("dienst")) or []
+    return render_template(
+        "booking/services.html",
+        groups=groups,
+        query=query,
+        chosen=set(chosen),
+        persons=request.args.get("personen", "1"),
+        max_persons=MAX_PERSONS_SHOWN,
+        error=_("Kies minstens één dienst.") if request.args.get("fout") == "leeg" else None,
+        combination_error=request.args.get("fout") == "combinatie",
+    )
+
+
+def _choice_or_redirect(args=None):
+    """The choice in the query string (or a form), or a redirect back to step 1 that
+    says why."""
+    args = request.args if args is None else args
+    if not args.getlist("dienst"):
+        return None, redirect(url_for(".services", fout="leeg"))
+    try:
+        return choice_from(db.session, args), None
+    except NotBookable:
+        kept = {"dienst": args.getlist("dienst")[:10], "fout": "combinatie"}
+        return None, redirect(url_for(".services", **kept))
+
+
+@blueprint.get("/dag")
+def day():
+    """Step 2: a month calendar; days with free times are links to step 3."""
+    choice, refusal = _choice_or_redirect()
+    if refusal:
+        return refusal
+    now = utcnow()
+    month = month_view(db.session, choice, parse_month(request.args.get("maand"), now.date()), now)
+    return render_template("booking/day.html", choice=choice, month=month)
+
+
+def _render_times(choice: Choice, day, now, *, taken=None, status=200):
+    slots = times_on(db.session, choice, day, now)
+    alternatives = []
+    if taken is not None:
+        alternatives = nearest_free_times(
+            db.session, choice.services, choice.persons, taken, now, _settings()
+        )
+    return (
+        render_template(
+            "booking/time.html",
+            choice=choice,
+            day=day,
+            slots=slots,
+            taken=taken,
+            alternatives=alternatives,
+        ),
+        status,
+    )
+
+
+@blueprint.get("/tijd")
+def time():
+    """Step 3: the free times of the chosen day, as a list of radio buttons."""
+    choice, refusal = _choice_or_redirect()
+    if refusal:
+        return refusal
+    chosen_day = parse_day(request.args.get("dag"))
+    if chosen_day is None:
+        return redirect(url_for(".day", **choice.args()))
+    return _render_times(choice, chosen_day, utcnow())
+
+
+@blueprint.post("/tijd")
+@_rate_limited("hold")
+def hold():
+    """Choosing a time holds it for a few minutes while the resident finishes."""
+    args = request.form
+    choice, refusal = _choice_or_redirect(args)
+    if refusal:
+        return refusal
+    now = utcnow()
+    start = parse_start(args.get("start"))
+    chosen_day = parse_day(args.get("dag"))
+    if start is None:
+        if chosen_day is None:
+            return redirect(url_for(".day", **choice.args()))
+        page, _status = _render_times(choice, chosen_day, now)
+        return page, 400
+    previous = find_hold(db.session, session.get(HOLD_KEY))
+    try:
+        _hold, token = place_hold(
+            db.session, choice.services, choice.persons, start, now, _settings(), replacing=previous
+        )
+    except SlotTaken:
+        db.session.rollback()
+        session.pop(HOLD_KEY, None)
+        return _render_times(choice, to_local(start).date(), now, taken=start, status=409)
+    db.session.commit()
+    session[HOLD_KEY] = token
+    return redirect(url_for(".details"))
+
+
+def _live_hold():
+    """(hold, services, None) for the resident's live hold, or (None, None, response)
+    with the page that says the time is no longer kept."""
+    hold = find_hold(db.session, session.get(HOLD_KEY))
+    if hold is None:
+        return None, None, redirect(url_for(".services"))
+    services = hold_services(db.session, hold)
+    now = utcnow()
+    if hold.expires_at <= now:
+        return None, None, _expired_page(hold, services, now)
+    return hold, services, None
+
+
+def _expired_page(hold, services, now):
+    choice = Choice(services, hold.persons)
+    alternatives = []
+    if services:
+        alternatives = nearest_free_times(
+            db.session, services, hold.persons, hold.starts_at, now, _settings()
+        )
+    session.pop(HOLD_KEY, None)
+    page = render_template(
+        "booking/expired.html",
+        choice=choice,
+        wished=hold.starts_at,
+        alternatives=alternatives,
+        message=HoldExpired().message(),
+    )
+    return page, 410
+
+
+@blueprint.route("/gegevens", methods=["GET", "POST"])
+def details():
+    """Step 4: who comes and how to reach them; kept with the hold until submit."""
+    hold, services, refusal = _live_hold()
+    if refusal:
+        return refusal
+    draft = hold.draft or {"language": current_language(), "spoken_language": current_language()}
+    form = ContactForm(data=draft)
+    if form.validate_on_submit():
+        hold.draft = form.draft()
+        db.session.commit()
+        return redirect(url_for(".review"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "booking/details.html", form=form, hold=hold, choice=Choice(services, hold.persons)
+    ), status
+
+
+@blueprint.route("/controle", methods=["GET", "POST"])
+@_rate_limited("book")
+def review():
+    """Step 5: check everything, prove to be no robot, and submit."""
+    from ..antibot import verify_altcha
+
+    hold, services, refusal = _live_hold()
+    if refusal:
+        return refusal
+    contact_form = ContactForm(data=hold.draft or {}, meta={"csrf": False})
+    if not hold.draft or not contact_form.validate():
+        return redirect(url_for(".details"))
+    form = ReviewForm()
+    choice = Choice(services, hold.persons)
+    error = None
+    if form.validate_on_submit():
+        now = utcnow()
+        payload = request.form.get("altcha")
+        if form.website.data:
+            error = _("Uw aanvraag kon niet worden verwerkt. Probeer het opnieuw.")
+        elif payload is not None and not verify_altcha(db.session, payload, now):
+            error = _("De controle tegen robots is niet gelukt. Probeer het opnieuw.")
+        else:
+            # Without JavaScript there is no proof of work: then the mailed link must
+            # confirm the visit, whatever the city's activation setting.
+            force_activation = True if payload is None else None
+            try:
+                appointment = book_hold(
+                    db.session,
+                    hold,
+                    contact_form.contact(),
+                    now,
+                    _settings(),
+                    require_activation=force_activation,
+                )
+                notify_booked(db.session, appointment, now)
+            except HoldExpired:
+                db.session.rollback()
+                return _expired_page(hold, services, now)
+            except BookingError as refused:
+                db.session.rollback()
+                error = refused.message()
+            else:
+                db.session.commit()
+                session.pop(HOLD_KEY, None)
+                session[DONE_KEY] = appointment.id
+                return redirect(url_for(".done"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "booking/review.html",
+        form=form,
+        hold=hold,
+        choice=choice,
+        contact=contact_form.contact(),
+        error=error,
+    ), status
+
+
+@blueprint.get("/klaar")
+def done():
+    """After submitting: check your mail (pending) or your visit is booked (confirmed)."""
+    appointment = db.session.get(Appointment, session.get(DONE_KEY) or 0)
+    if appointment is None:
+        return redirect(url_for(".services"))
+    return render_template("booking/done.html", appointment=appointment)

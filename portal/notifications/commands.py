@@ -1,0 +1,74 @@
+"""``flask --app portal send-mail`` and ``send-reminders``: the mail worker for cron.
+
+Both run outside any request and commit their own work. A crontab could read::
+
+    * * * * *   flask --app portal send-mail
+    */15 * * * * flask --app portal send-reminders
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .links import manage_url
+from .outbox import deliver_due
+from .reminders import send_reminders
+
+
+def register(app: Flask) -> None:
+    """Add the mail commands to the ``flask`` command line of ``app``."""
+    app.cli.add_command(send_mail_command)
+    app.cli.add_command(send_reminders_command)
+
+
+def _echo_report(report) -> None:
+    click.echo(f"Mails sent: {report.sent}, to retry: {report.retried}, failed: {report.failed}.")
+
+
+@click.command("send-mail")
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Send at most this many mails in this run.",
+)
+@with_appcontext
+def send_mail_command(limit: int) -> None:
+    """Deliver the mails that are due from the outbox (retries included)."""
+    report = deliver_due(db.session, current_app.config, utcnow(), limit=limit)
+    _echo_report(report)
+
+
+@click.command("send-reminders")
+@click.option(
+    "--hours-before",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Remind this many hours ahead (default: REMINDER_HOURS_BEFORE).",
+)
+@click.option(
+    "--limit",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Deliver at most this many mails afterwards.",
+)
+@with_appcontext
+def send_reminders_command(hours_before: int | None, limit: int) -> None:
+    """Queue the reminders of the coming visits, commit, then deliver due mails."""
+    config = current_app.config
+    hours = hours_before or int(config["REMINDER_HOURS_BEFORE"])
+    queued = send_reminders(
+        db.session,
+        utcnow(),
+        hours_before=hours,
+        manage_url_for=lambda appointment: manage_url(config, appointment),
+    )
+    db.session.commit()
+    click.echo(f"Reminders queued: {queued}.")
+    _echo_report(deliver_due(db.session, config, utcnow(), limit=limit))

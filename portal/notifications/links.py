@@ -1,0 +1,32 @@
+"""Absolute links that mails, calendar files and pages give to residents.
+
+Mails are also written outside a request (the reminder command), where ``url_for`` has no
+host to work with; so these links are built from ``BASE_URL`` and in one place only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..booking.tokens import manage_token
+
+MANAGE_PATH = "/afspraak/beheer/"
+
+
+def _base(config: Mapping) -> str:
+    return str(config["BASE_URL"]).rstrip("/")
+
+
+def manage_url(config: Mapping, appointment) -> str:
+    """The absolute link where a resident confirms, moves or cancels their visit.
+
+    The token is derived from the visit's nonce and the secret key, so the same link can be
+    written again into a reminder or a moved-visit mail without storing it anywhere.
+    """
+    token = manage_token(config["SECRET_KEY"], appointment.manage_nonce)
+    return _base(config) + MANAGE_PATH + token
+
+
+def book_again_url(config: Mapping) -> str:
+    """The absolute link to the start page, where a resident books a new visit."""
+    return _base(config) + "/"

@@ -1,0 +1,238 @@
+"""A resident books, confirms, moves and cancels through the pages, without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Appointment, AppointmentStatus, Hold, OutboxMail
+from portal.timeutil import local_datetime
+from tests.builders import build_city
+from tests.web.booking_helpers import (
+    CONTACT,
+    book_through_pages,
+    csrf_of,
+    first_free_start,
+    hold_time,
+    manage_path,
+)
+
+MONDAY = date(2026, 12, 7)
+NOW = local_datetime(MONDAY, time(7, 30))
+
+
+@pytest.fixture
+def city(app, monkeypatch):
+    """Two clerks for a week, mail kept in the outbox, limits off, the clock at 07:30."""
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_REQUEST", False)
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", False)
+    built = build_city(db.session, MONDAY, MONDAY + timedelta(days=13), staff_count=2)
+    db.session.commit()
+    with time_machine.travel(NOW, tick=False) as clock:
+        built.clock = clock
+        yield built
+
+
+def _only_visit() -> Appointment:
+    db.session.expire_all()
+    return db.session.scalars(select(Appointment)).one()
+
+
+def _mail_kinds() -> list[str]:
+    return list(db.session.scalars(select(OutboxMail.kind).order_by(OutboxMail.id)))
+
+
+def test_book_confirm_move_and_cancel(app, client, city, monkeypatch):
+    monkeypatch.setitem(app.config, "MANAGE_CUTOFF_MINUTES", 60)
+    start = book_through_pages(client, city.service.id)
+    visit = _only_visit()
+    assert visit.status == AppointmentStatus.PENDING
+    assert visit.starts_at.isoformat() == start
+    assert visit.spoken_language == "ar"
+    assert _mail_kinds() == ["activation"]
+    assert "anna@example.org" in client.get("/afspraak/klaar").text
+
+    link = manage_path(app, visit)
+    page = client.get(link)  # a mail scanner following the link changes nothing
+    assert page.status_code == 200
+    assert _only_visit().status == AppointmentStatus.PENDING
+    confirmed = client.post(link + "/bevestigen", data={"csrf_token": csrf_of(page.text)})
+    assert confirmed.status_code == 302
+    assert _only_visit().status == AppointmentStatus.CONFIRMED
+    assert _mail_kinds() == ["activation", "confirmation"]
+
+    shown = client.get(link)  # the used link shows the visit, not an error
+    assert visit.reference in shown.text
+    assert "<svg" in shown.text
+    again = client.post(link + "/bevestigen", data={"csrf_token": csrf_of(page.text)})
+    assert again.status_code == 302
+    assert _mail_kinds() == ["activation", "confirmation"]
+
+    moving = client.get(link + "/verplaatsen?dag=" + (MONDAY + timedelta(days=1)).isoformat())
+    new_start = next(s for s in _starts(moving.text) if s != start)
+    asked = client.get(link + "/verplaatsen/bevestigen", query_string={"start": new_start})
+    assert asked.status_code == 200
+    assert _only_visit().starts_at.isoformat() == start
+    moved = client.post(
+        link + "/verplaatsen/bevestigen",
+        data={"start": new_start, "csrf_token": csrf_of(asked.text)},
+    )
+    assert moved.status_code == 302
+    visit = _only_visit()
+    assert (visit.starts_at.isoformat(), visit.sequence) == (new_start, 1)
+    assert _mail_kinds()[-1] == "moved"
+
+    asked = client.get(link + "/annuleren")
+    assert _only_visit().status == AppointmentStatus.CONFIRMED
+    cancelled = client.post(link + "/annuleren", data={"csrf_token": csrf_of(asked.text)})
+    assert cancelled.status_code == 302
+    visit = _only_visit()
+    assert (visit.status, visit.sequence) == (AppointmentStatus.CANCELLED, 2)
+    assert _mail_kinds()[-1] == "cancelled"
+
+
+def _starts(page: str) -> list[str]:
+    from tests.web.booking_helpers import STARTS
+
+    return STARTS.findall(page)
+
+
+def test_contact_errors_are_shown_next_to_the_fields_and_in_a_summary(client, city):
+    token, start = first_free_start(client, city.service.id)
+    hold_time(client, city.service.id, start, token)
+    page = client.get("/afspraak/gegevens")
+    answer = client.post(
+        "/afspraak/gegevens",
+        data={**CONTACT, "name": "", "email": "not-an-address", "csrf_token": csrf_of(page.text)},
+    )
+    assert answer.status_code == 400
+    assert 'class="error-summary"' in answer.text
+    assert 'href="#name"' in answer.text and 'href="#email"' in answer.text
+    assert 'aria-invalid="true"' in answer.text
+    assert "<title>Fout:" in answer.text
+
+
+def test_an_expired_hold_offers_the_nearest_times(client, city):
+    token, start = first_free_start(client, city.service.id)
+    hold_time(client, city.service.id, start, token)
+    city.clock.shift(timedelta(minutes=11))
+    page = client.get("/afspraak/gegevens")
+    assert page.status_code == 410
+    assert len(_starts(page.text)) >= 3
+
+
+def test_an_expired_activation_link_offers_the_nearest_times(app, client, city):
+    book_through_pages(client, city.service.id)
+    link = manage_path(app, _only_visit())
+    city.clock.shift(timedelta(minutes=31))
+    page = client.get(link)
+    assert page.status_code == 410
+    assert _starts(page.text)
+    token = csrf_of(page.text)
+    assert client.post(link + "/bevestigen", data={"csrf_token": token}).status_code == 410
+    assert _only_visit().status == AppointmentStatus.PENDING
+
+
+def test_the_second_resident_sees_the_time_was_just_taken(app, city):
+    first, second = app.test_client(), app.test_client()
+    token_one, start = first_free_start(first, city.service.id)
+    token_two, _ = first_free_start(second, city.service.id)
+    third = app.test_client()
+    token_three, _ = first_free_start(third, city.service.id)
+    assert hold_time(first, city.service.id, start, token_one).status_code == 302
+    assert hold_time(third, city.service.id, start, token_three).status_code == 302
+    taken = hold_time(second, city.service.id, start, token_two)
+    assert taken.status_code == 409
+    assert "net door iemand anders gekozen" in taken.text
+    assert start not in _starts(taken.text)
+    assert len(_starts(taken.text)) >= 3
+
+
+def test_every_post_needs_its_csrf_token(app, client, city):
+    book_through_pages(client, city.service.id)
+    visit = _only_visit()
+    link = manage_path(app, visit)
+    for path in (
+        "/afspraak/tijd",
+        "/afspraak/gegevens",
+        "/afspraak/controle",
+        link + "/bevestigen",
+        link + "/annuleren",
+        link + "/verplaatsen/bevestigen",
+    ):
+        assert client.post(path, data={"start": visit.starts_at.isoformat()}).status_code == 400
+    assert _only_visit().status == AppointmentStatus.PENDING
+
+
+def test_the_honeypot_books_nothing(client, city):
+    token, start = first_free_start(client, city.service.id)
+    hold_time(client, city.service.id, start, token)
+    page = client.get("/afspraak/gegevens")
+    client.post("/afspraak/gegevens", data={**CONTACT, "csrf_token": csrf_of(page.text)})
+    review = client.get("/afspraak/controle")
+    answer = client.post(
+        "/afspraak/controle",
+        data={"csrf_token": csrf_of(review.text), "website": "http://spam.example"},
+    )
+    assert answer.status_code == 400
+    assert db.session.scalars(select(Appointment)).all() == []
+
+
+def test_too_close_to_the_visit_there_is_nothing_to_click(app, client, city, monkeypatch):
+    monkeypatch.setitem(app.config, "ACTIVATION_REQUIRED", False)
+    monkeypatch.setitem(app.config, "MANAGE_CUTOFF_MINUTES", 24 * 60)
+    book_through_pages(client, city.service.id)
+    visit = _only_visit()
+    link = manage_path(app, visit)
+    token = csrf_of(client.get(link).text)
+    client.post(link + "/bevestigen", data={"csrf_token": token})
+    page = client.get(link)
+    assert "te dichtbij" in page.text
+    assert "/annuleren" not in page.text
+    client.post(link + "/annuleren", data={"csrf_token": token})
+    assert _only_visit().status == AppointmentStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/afspraak/dag?dienst=abc",
+        "/afspraak/dag?dienst=99999999999",
+        "/afspraak/dag?dienst=1&personen=-1",
+        "/afspraak/tijd?dienst=1&dag=2026-13-45",
+        "/afspraak/dag",
+        "/afspraak/gegevens",
+        "/afspraak/controle",
+    ],
+)
+def test_odd_addresses_lead_back_to_a_page_not_an_error(client, city, path):
+    assert client.get(path).status_code in (200, 302)
+
+
+def test_odd_manage_links_are_not_found(client, city):
+    for token in ("x", "a" * 43, "%00" * 30, "ééééééééééééééééééééééé"):
+        assert client.get("/afspraak/beheer/" + token).status_code == 404
+
+
+def test_a_garbled_time_is_refused_politely(client, city):
+    token, _ = first_free_start(client, city.service.id)
+    answer = client.post(
+        "/afspraak/tijd",
+        data={
+            "dienst": str(city.service.id),
+            "dag": "2026-12-08",
+            "start": "now",
+            "csrf_token": token,
+        },
+    )
+    assert answer.status_code == 400
+    assert db.session.scalars(select(Hold)).all() == []
+
+
+def test_the_pages_speak_arabic_right_to_left(client, city):
+    page = client.get("/afspraak?lang=ar")
+    assert 'lang="ar"' in page.text and 'dir="rtl"' in page.text
