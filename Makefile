@@ -51,7 +51,7 @@ extract-messages: install
 update-messages: extract-messages
 	for locale in $(LOCALES); do \
 	    if [ -f translations/$$locale/LC_MESSAGES/messages.po ]; then \
-	        $(BIN)/pybabel -q update --no-location --ignore-obsolete --no-fuzzy-matching \
+	        $(BIN)/pybabel -q update --ignore-obsolete --no-fuzzy-matching \
 	            -i $(POT) -d translations -l $$locale; \
 	    else \
 	        $(BIN)/pybabel -q init -i $(POT) -d translations -l $$locale; \
@@ -67,6 +67,7 @@ translations: update-messages compile-messages
 ## bench: measure the availability engine (figures, not a pass/fail test)
 bench: install-test
 	$(BIN)/python bench/availability.py
+	$(BIN)/python bench/booking.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

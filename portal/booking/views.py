@@ -32,6 +32,7 @@ from .steps import (
     parse_start,
     times_on,
 )
+from .topics import topic_label, topic_order
 
 HOLD_KEY = "booking_hold"
 DONE_KEY = "booking_done"
@@ -66,8 +67,8 @@ def services():
             or needle in service.name("nl").casefold()
         ]
     groups: dict = {}
-    for service in public:
-        groups.setdefault(service.team, []).append(service)
+    for service in sorted(public, key=lambda service: topic_order(service.topic)):
+        groups.setdefault(topic_label(service.topic), []).append(service)
     chosen = parse_ids(request.args.getlist("dienst")) or []
     return render_template(
         "booking/services.html",

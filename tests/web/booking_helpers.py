@@ -60,8 +60,11 @@ def hold_time(client, service_id: int, start: str, token: str):
     )
 
 
-def book_through_pages(client, service_id: int, contact: dict | None = None) -> str:
-    """Book the first free time with ``contact`` up to the submit; returns the start."""
+def book_through_pages(
+    client, service_id: int, contact: dict | None = None, review: dict | None = None
+) -> str:
+    """Book the first free time with ``contact`` up to the submit (with ``review``'s extra
+    fields, such as a solved captcha); returns the start."""
     token, start = first_free_start(client, service_id)
     assert hold_time(client, service_id, start, token).status_code == 302
     details = client.get("/afspraak/gegevens")
@@ -69,9 +72,10 @@ def book_through_pages(client, service_id: int, contact: dict | None = None) -> 
         "/afspraak/gegevens", data={**(contact or CONTACT), "csrf_token": csrf_of(details.text)}
     )
     assert answer.status_code == 302, answer.text
-    review = client.get("/afspraak/controle")
-    assert review.status_code == 200
-    submitted = client.post("/afspraak/controle", data={"csrf_token": csrf_of(review.text)})
+    page = client.get("/afspraak/controle")
+    assert page.status_code == 200
+    fields = {"csrf_token": csrf_of(page.text), **(review or {})}
+    submitted = client.post("/afspraak/controle", data=fields)
     assert submitted.status_code == 302, submitted.text
     assert submitted.location.endswith("/afspraak/klaar")
     return start

@@ -236,3 +236,58 @@ def test_a_garbled_time_is_refused_politely(client, city):
 def test_the_pages_speak_arabic_right_to_left(client, city):
     page = client.get("/afspraak?lang=ar")
     assert 'lang="ar"' in page.text and 'dir="rtl"' in page.text
+
+
+def _solved_captcha(app) -> str:
+    import altcha
+
+    from portal.antibot import altcha_hmac_key, new_challenge
+
+    key = altcha_hmac_key(app.config["SECRET_KEY"])
+    challenge = altcha.Challenge.from_dict(new_challenge(key, 1000, NOW))
+    return altcha.Payload(challenge, altcha.solve_challenge(challenge)).to_base64()
+
+
+def test_with_the_captcha_solved_a_city_without_activation_confirms_at_once(
+    app, client, city, monkeypatch
+):
+    monkeypatch.setitem(app.config, "ACTIVATION_REQUIRED", False)
+    book_through_pages(client, city.service.id, review={"altcha": _solved_captcha(app)})
+    visit = _only_visit()
+    assert visit.status == AppointmentStatus.CONFIRMED
+    assert _mail_kinds() == ["confirmation"]
+
+
+def test_the_review_page_carries_the_captcha_and_explains_the_way_without_it(client, city):
+    token, start = first_free_start(client, city.service.id)
+    hold_time(client, city.service.id, start, token)
+    page = client.get("/afspraak/gegevens")
+    client.post("/afspraak/gegevens", data={**CONTACT, "csrf_token": csrf_of(page.text)})
+    review = client.get("/afspraak/controle")
+    assert "<altcha-widget" in review.text and "<noscript>" in review.text
+
+
+def test_a_forged_captcha_books_nothing(client, city):
+    token, start = first_free_start(client, city.service.id)
+    hold_time(client, city.service.id, start, token)
+    page = client.get("/afspraak/gegevens")
+    client.post("/afspraak/gegevens", data={**CONTACT, "csrf_token": csrf_of(page.text)})
+    review = client.get("/afspraak/controle")
+    answer = client.post(
+        "/afspraak/controle", data={"csrf_token": csrf_of(review.text), "altcha": "Zm9yZ2Vk"}
+    )
+    assert answer.status_code == 400
+    assert 'class="error-summary"' in answer.text
+    assert db.session.scalars(select(Appointment)).all() == []
+
+
+def test_services_are_grouped_by_topic_and_can_be_searched(client, city):
+    page = client.get("/afspraak")
+    assert "<legend>Identiteitskaart en documenten</legend>" in page.text
+    assert "Identiteitskaart aanvragen" in client.get("/afspraak?q=IDENTITEIT").text
+    with client.application.app_context():  # a request of its own: a locale of its own
+        english = client.get("/afspraak?q=identity&lang=en").text
+    assert "Apply for an identity card" in english
+    missing = client.get("/afspraak?q=zwembad")
+    assert "Identiteitskaart aanvragen" not in missing.text
+    assert "Geen dienst gevonden" in missing.text
