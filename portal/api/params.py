@@ -49,17 +49,9 @@ def parse_date(args, name: str, default: date | None = None) -> date:
 def parse_persons(args, maximum: int) -> int:
     """The number of persons (default 1), between 1 and the service's maximum."""
     raw = args.get("persons", "1")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ApiError(
-            400,
-            "invalid_persons",
-            _(
-                "Het aantal personen moet een geheel getal van 1 tot %(maximum)s zijn.",
-                maximum=maximum,
-            ),
-            "persons",
-        )
-    return int(raw)
+    persons = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
+    check_persons(persons, maximum)
+    return persons
 
 
 # --- JSON bodies of the write half --------------------------------------------------------

@@ -8,47 +8,18 @@ PostgreSQL. The winner is decided by the primary key of ``slot_claim``.
 from __future__ import annotations
 
 import threading
-from datetime import date, time, timedelta
 
-import pytest
 import time_machine
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Appointment, OutboxMail
-from portal.timeutil import isoformat_local, local_datetime
-from tests.builders import build_city
-from tests.conftest import _database, make_app
-
-RACERS = 50
-KEY = "race-key-0123456789abcdef"
-MONDAY = date(2026, 12, 7)
-NOW = local_datetime(MONDAY, time(7, 30))
-START = local_datetime(MONDAY + timedelta(days=1), time(9))
+from portal.timeutil import isoformat_local
+from tests.load.conftest import KEY, NOW, RACERS, START
 
 
-@pytest.fixture
-def api_race_app(backend, tmp_path_factory):
-    """A portal whose pool lets all racers hold a connection at the same moment."""
-    url, cleanup = _database(backend, "apirace", tmp_path_factory)
-    app = make_app(
-        url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS + 5, "max_overflow": 0},
-        API_KEYS={"formulieren": KEY},
-        MAIL_SEND_AFTER_REQUEST=False,
-        RATELIMIT_ENABLED=False,
-    )
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    cleanup()
-
-
-def test_fifty_api_clients_one_time_one_visit(api_race_app):
-    app = api_race_app
-    city = build_city(db.session, MONDAY, MONDAY + timedelta(days=6), staff_count=1)
-    db.session.commit()
+def test_fifty_api_clients_one_time_one_visit(race_app, one_clerk):
+    app, city = race_app, one_clerk
     hold_body = {"service_ids": [city.service.id], "start": isoformat_local(START)}
     barrier = threading.Barrier(RACERS)
     outcomes: list[tuple[int, str]] = []

@@ -7,9 +7,7 @@ winner is decided by the primary key of ``slot_claim``, not by a check in Python
 from __future__ import annotations
 
 import threading
-from datetime import date, time, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from portal.booking.errors import SlotTaken
@@ -17,33 +15,13 @@ from portal.booking.operations import ContactDetails, book_hold, place_hold
 from portal.booking.settings import BookingSettings
 from portal.extensions import db
 from portal.models import Appointment, AppointmentStatus
-from portal.timeutil import local_datetime
-from tests.builders import build_city
-from tests.conftest import _database, make_app
+from tests.load.conftest import NOW, RACERS, START
 
-RACERS = 50
-MONDAY = date(2026, 12, 7)
-NOW = local_datetime(MONDAY, time(7, 30))
-START = local_datetime(MONDAY + timedelta(days=1), time(9))
 SETTINGS = BookingSettings(secret_key="race", activation_required=False, max_active_per_email=99)
 
 
-@pytest.fixture
-def race_app(backend, tmp_path_factory):
-    """A portal whose pool lets all racers hold a connection at the same moment."""
-    url, cleanup = _database(backend, "race", tmp_path_factory)
-    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS + 5, "max_overflow": 0})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    cleanup()
-
-
-def test_fifty_residents_one_time_one_visit(race_app):
-    app = race_app
-    city = build_city(db.session, MONDAY, MONDAY + timedelta(days=6), staff_count=1)
-    db.session.commit()
+def test_fifty_residents_one_time_one_visit(race_app, one_clerk):
+    app, city = race_app, one_clerk
     service_id = city.service.id
     barrier = threading.Barrier(RACERS)
     outcomes: list[str] = []

@@ -60,11 +60,8 @@ def hold_time(client, service_id: int, start: str, token: str):
     )
 
 
-def book_through_pages(
-    client, service_id: int, contact: dict | None = None, review: dict | None = None
-) -> str:
-    """Book the first free time with ``contact`` up to the submit (with ``review``'s extra
-    fields, such as a solved captcha); returns the start."""
+def reach_review(client, service_id: int, contact: dict | None = None):
+    """Choose the first free time and give ``contact``; returns (start, review page)."""
     token, start = first_free_start(client, service_id)
     assert hold_time(client, service_id, start, token).status_code == 302
     details = client.get("/afspraak/gegevens")
@@ -74,6 +71,15 @@ def book_through_pages(
     assert answer.status_code == 302, answer.text
     page = client.get("/afspraak/controle")
     assert page.status_code == 200
+    return start, page
+
+
+def book_through_pages(
+    client, service_id: int, contact: dict | None = None, review: dict | None = None
+) -> str:
+    """Book the first free time with ``contact`` up to the submit (with ``review``'s extra
+    fields, such as a solved captcha); returns the start."""
+    start, page = reach_review(client, service_id, contact)
     fields = {"csrf_token": csrf_of(page.text), **(review or {})}
     submitted = client.post("/afspraak/controle", data=fields)
     assert submitted.status_code == 302, submitted.text

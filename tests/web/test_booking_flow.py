@@ -19,6 +19,7 @@ from tests.web.booking_helpers import (
     first_free_start,
     hold_time,
     manage_path,
+    reach_review,
 )
 
 MONDAY = date(2026, 12, 7)
@@ -169,11 +170,7 @@ def test_every_post_needs_its_csrf_token(app, client, city):
 
 
 def test_the_honeypot_books_nothing(client, city):
-    token, start = first_free_start(client, city.service.id)
-    hold_time(client, city.service.id, start, token)
-    page = client.get("/afspraak/gegevens")
-    client.post("/afspraak/gegevens", data={**CONTACT, "csrf_token": csrf_of(page.text)})
-    review = client.get("/afspraak/controle")
+    _, review = reach_review(client, city.service.id)
     answer = client.post(
         "/afspraak/controle",
         data={"csrf_token": csrf_of(review.text), "website": "http://spam.example"},
@@ -259,20 +256,12 @@ def test_with_the_captcha_solved_a_city_without_activation_confirms_at_once(
 
 
 def test_the_review_page_carries_the_captcha_and_explains_the_way_without_it(client, city):
-    token, start = first_free_start(client, city.service.id)
-    hold_time(client, city.service.id, start, token)
-    page = client.get("/afspraak/gegevens")
-    client.post("/afspraak/gegevens", data={**CONTACT, "csrf_token": csrf_of(page.text)})
-    review = client.get("/afspraak/controle")
+    _, review = reach_review(client, city.service.id)
     assert "<altcha-widget" in review.text and "<noscript>" in review.text
 
 
 def test_a_forged_captcha_books_nothing(client, city):
-    token, start = first_free_start(client, city.service.id)
-    hold_time(client, city.service.id, start, token)
-    page = client.get("/afspraak/gegevens")
-    client.post("/afspraak/gegevens", data={**CONTACT, "csrf_token": csrf_of(page.text)})
-    review = client.get("/afspraak/controle")
+    _, review = reach_review(client, city.service.id)
     answer = client.post(
         "/afspraak/controle", data={"csrf_token": csrf_of(review.text), "altcha": "Zm9yZ2Vk"}
     )
