@@ -22,11 +22,20 @@ def manage_url(config: Mapping, appointment) -> str:
 
     The token is derived from the visit's nonce and the secret key, so the same link can be
     written again into a reminder or a moved-visit mail without storing it anywhere.
+    It opens the site in the language of the mail (``?lang=``, which the site remembers).
     """
     token = manage_token(config["SECRET_KEY"], appointment.manage_nonce)
-    return _base(config) + MANAGE_PATH + token
+    return _base(config) + MANAGE_PATH + token + _language(appointment.language)
 
 
-def book_again_url(config: Mapping) -> str:
-    """The absolute link to the start page, where a resident books a new visit."""
-    return _base(config) + "/"
+def book_again_url(config: Mapping, language: str | None = None) -> str:
+    """The absolute link to the start page, where a resident books a new visit, in
+    ``language`` when given."""
+    return _base(config) + "/" + _language(language)
+
+
+def _language(language: str | None) -> str:
+    """``?lang=xx`` for one of the site's languages, else nothing."""
+    from ..i18n import LANGUAGES
+
+    return f"?lang={language}" if language in LANGUAGES else ""

@@ -160,7 +160,7 @@ def _mail_context(appointment, kind: MailKind, language: str, manage_url: str, n
             )
         context["notes"].append(_("Hebt u deze afspraak niet gemaakt? Dan hoeft u niets te doen."))
     elif kind is MailKind.CANCELLED:
-        context["action_url"] = book_again_url(config)
+        context["action_url"] = book_again_url(config, appointment.language)
         context["action_label"] = _("Nieuwe afspraak maken")
     else:
         context["manage_url"] = manage_url
@@ -214,7 +214,7 @@ def compose_appointment_mail(
                 organizer_email=sender_address,
                 organizer_name=sender_name or None,
                 language=language,
-                manage_url=book_again_url(config) if cancelled else manage_url,
+                manage_url=book_again_url(config, language) if cancelled else manage_url,
                 now=now,
             )
 

@@ -280,3 +280,17 @@ def test_services_are_grouped_by_topic_and_can_be_searched(client, city):
     missing = client.get("/afspraak?q=zwembad")
     assert "Identiteitskaart aanvragen" not in missing.text
     assert "Geen dienst gevonden" in missing.text
+
+
+def test_links_in_mails_open_the_site_in_the_language_of_the_mail(app, client, city):
+    from portal.notifications.links import book_again_url, manage_url
+
+    book_through_pages(client, city.service.id, {**CONTACT, "language": "ar"})
+    visit = _only_visit()
+    link = manage_url(app.config, visit)
+    assert link.endswith("?lang=ar")
+    assert book_again_url(app.config, "ar").endswith("/?lang=ar")
+    assert book_again_url(app.config, "inh").endswith("/")
+    with app.app_context():
+        page = client.get(link.removeprefix(app.config["BASE_URL"]))
+    assert 'lang="ar"' in page.text and 'dir="rtl"' in page.text
