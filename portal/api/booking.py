@@ -17,6 +17,7 @@ from flask import Response, current_app, jsonify, request
 
 from ..antibot import api_write_limit
 from ..booking.errors import BookingError, HoldExpired, SlotTaken
+from ..booking.holds import find_hold, hold_services
 from ..booking.notify import notify, notify_booked
 from ..booking.operations import (
     ContactDetails,
@@ -24,8 +25,6 @@ from ..booking.operations import (
     cancel,
     confirm,
     find_appointment,
-    find_hold,
-    hold_services,
     move,
     place_hold,
 )

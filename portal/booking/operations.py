@@ -171,23 +171,6 @@ def place_hold(
     return _claim_with_first_free(session, slot, now, make), token
 
 
-def find_hold(session: Session, token: str | None) -> Hold | None:
-    """The booking hold a token stands for (live or expired), or None."""
-    if not token:
-        return None
-    return session.scalar(
-        select(Hold).where(Hold.token_hash == token_hash(token), Hold.kind == HoldKind.BOOKING)
-    )
-
-
-def hold_services(session: Session, hold: Hold) -> list[Service]:
-    """The services of a hold, in the order the resident chose them."""
-    found = {
-        s.id: s for s in session.scalars(select(Service).where(Service.id.in_(hold.service_ids)))
-    }
-    return [found[service_id] for service_id in hold.service_ids if service_id in found]
-
-
 def _open_visits_of(session: Session, email: str, now: datetime) -> int:
     """How many visits still to come an e-mail address has (pending or confirmed)."""
     return session.scalar(

@@ -7,7 +7,8 @@ hold's token lives in the session. Views parse, call an operation, commit once.
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_time
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -17,8 +18,9 @@ from ..timeutil import to_local, utcnow
 from . import blueprint
 from .errors import BookingError, HoldExpired, NotBookable, SlotTaken
 from .forms import ContactForm, ReviewForm
+from .holds import can_extend, extend_hold, find_hold, hold_services
 from .notify import notify_booked
-from .operations import book_hold, find_hold, hold_services, place_hold
+from .operations import book_hold, place_hold
 from .selection import nearest_free_times
 from .settings import BookingSettings
 from .steps import (
@@ -213,7 +215,11 @@ def details():
         return redirect(url_for(".review"))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "booking/details.html", form=form, hold=hold, choice=Choice(services, hold.persons)
+        "booking/details.html",
+        form=form,
+        hold=hold,
+        choice=Choice(services, hold.persons),
+        extendable=can_extend(hold, _settings()),
     ), status
 
 
@@ -272,7 +278,25 @@ def review():
         choice=choice,
         contact=contact_form.contact(),
         error=error,
+        extendable=can_extend(hold, _settings()),
     ), status
+
+
+@blueprint.post("/verlengen")
+def extend():
+    """More time, once: the resident asked before the hold ran out (WCAG 2.2.1)."""
+    back = ".review" if request.form.get("terug") == "controle" else ".details"
+    hold, _services, refusal = _live_hold()
+    if refusal:
+        return refusal
+    now = utcnow()
+    if extend_hold(db.session, hold, now, _settings()):
+        db.session.commit()
+        flash(
+            _("We houden uw tijdstip nu vast tot %(time)s.", time=format_time(hold.expires_at)),
+            "success",
+        )
+    return redirect(url_for(back))
 
 
 @blueprint.get("/klaar")

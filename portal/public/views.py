@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort, current_app, render_template, request
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,8 @@ from ..timeutil import CITY_TZ, local_today, to_local, utcnow
 from . import blueprint
 from .calendar import closures_ahead, week_hours
 
+# When the accessibility statement was last reviewed.
+STATEMENT_DATE = date(2026, 11, 23)
 # How many days of free times the service page looks ahead.
 DAYS_SHOWN = 21
 
@@ -74,3 +76,10 @@ def service(service_id: int):
         day=day,
         slots=slots,
     )
+
+
+@blueprint.get("/toegankelijkheid")
+def accessibility():
+    """The accessibility statement the EU web accessibility directive (2016/2102) asks of
+    public-sector sites: how accessible the portal is, what is not yet, and whom to tell."""
+    return render_template("public/accessibility.html", statement_date=STATEMENT_DATE)

@@ -294,3 +294,40 @@ def test_links_in_mails_open_the_site_in_the_language_of_the_mail(app, client, c
     with app.app_context():
         page = client.get(link.removeprefix(app.config["BASE_URL"]))
     assert 'lang="ar"' in page.text and 'dir="rtl"' in page.text
+
+
+def test_the_resident_can_ask_for_more_time_once(client, city):
+    _, review = reach_review(client, city.service.id)
+    assert "hold-countdown.js" in review.text
+    assert "data-warning=" in review.text and "{minutes}" in review.text
+    city.clock.shift(timedelta(minutes=9))
+    extended = client.post(
+        "/afspraak/verlengen", data={"csrf_token": csrf_of(review.text), "terug": "controle"}
+    )
+    assert extended.status_code == 302 and extended.location.endswith("/afspraak/controle")
+    page = client.get("/afspraak/controle")
+    assert "07:49" in page.text  # 07:39 + 10 minutes, in Brussels time
+    assert "/afspraak/verlengen" not in page.text  # once only
+    city.clock.shift(timedelta(minutes=9))
+    assert client.get("/afspraak/controle").status_code == 200
+    city.clock.shift(timedelta(minutes=2))
+    assert client.get("/afspraak/controle").status_code == 410
+
+
+def test_wtforms_own_messages_come_in_the_residents_language(app, client, city):
+    from babel.support import Translations
+    from wtforms.i18n import messages_path
+
+    arabic = Translations.load(messages_path(), ["ar"], domain="wtforms")
+    expected = arabic.gettext("Not a valid choice.")
+    assert expected != "Not a valid choice."
+    token, start = first_free_start(client, city.service.id)
+    hold_time(client, city.service.id, start, token)
+    with app.app_context():  # a request context of its own, in Arabic from the start
+        page = client.get("/afspraak/gegevens?lang=ar")
+        answer = client.post(
+            "/afspraak/gegevens",
+            data={**CONTACT, "language": "xx", "csrf_token": csrf_of(page.text)},
+        )
+    assert answer.status_code == 400
+    assert expected in answer.text

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.booking import errors
+from portal.booking.holds import can_extend, extend_hold, find_hold
 from portal.booking.operations import (
     ContactDetails,
     book_hold,
     cancel,
     confirm,
     find_appointment,
-    find_hold,
     move,
     place_hold,
 )
@@ -230,3 +230,15 @@ def test_purge_forgets_old_contact_details_and_run_out_holds(city):
     assert later.visits == 1
     assert (visit.email, visit.phone, visit.resident_name) == (None, None, "—")
     assert visit.status == AppointmentStatus.CONFIRMED
+
+
+def test_a_hold_can_be_extended_once_before_it_runs_out(city):
+    hold, _ = _hold(city)
+    assert can_extend(hold, SETTINGS)
+    later = NOW + timedelta(minutes=8)
+    assert extend_hold(db.session, hold, later, SETTINGS) is True
+    assert hold.expires_at == later + timedelta(minutes=10)
+    assert not can_extend(hold, SETTINGS)
+    assert extend_hold(db.session, hold, later, SETTINGS) is False
+    with pytest.raises(errors.HoldExpired):
+        extend_hold(db.session, hold, later + timedelta(minutes=11), SETTINGS)

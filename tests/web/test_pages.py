@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -71,3 +72,11 @@ def test_text_in_a_fallback_language_says_which_language_it_is(demo_app, demo_cl
     assert '<h1 lang="nl">Identiteitskaart (eID) aanvragen</h1>' in page
     english = demo_client.get(f"/diensten/{service_id}?lang=en").get_data(as_text=True)
     assert "<h1>Apply for an identity card (eID)</h1>" in english
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de", "en", "ar", "ru", "uk", "tr"])
+def test_the_accessibility_statement_is_linked_from_every_page(demo_client, language):
+    page = demo_client.get(f"/toegankelijkheid?lang={language}")
+    assert page.status_code == 200
+    assert f'lang="{language}"' in page.text
+    assert 'href="/toegankelijkheid"' in demo_client.get("/").text
