@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from . import demo_data as data
+from . import demo_texts as texts
 from .availability import closed_days
 from .models import (
     Absence,
@@ -86,7 +87,7 @@ def _teams(session: Session) -> dict[str, Team]:
     """The four teams and their counters."""
     teams = {}
     for code, names, _size, counters, _need in data.TEAMS:
-        team = Team(code=code, names=names)
+        team = Team(code=code, names=texts.team_names(code, names))
         team.counters = [Counter(number=number) for number in counters]
         session.add(team)
         teams[code] = team
@@ -113,13 +114,13 @@ def _city_days(session: Session, today: date) -> None:
                     starts_on=closing,
                     ends_on=closing,
                     kind=ClosureKind.CITY_DAY,
-                    reasons={"nl": dutch, "en": english},
+                    reasons=texts.city_day_names(month, day, dutch, english),
                 )
             )
 
 
 def _services(session: Session, teams: dict[str, Team]) -> list[Service]:
-    """The services of the four teams, with Dutch and English texts."""
+    """The services of the four teams, with their texts in every site language."""
     services = []
     for position, row in enumerate(data.SERVICES):
         code, team, topic, minutes, extra, persons, public, names, docs, _weight = row
@@ -136,7 +137,8 @@ def _services(session: Session, teams: dict[str, Team]) -> list[Service]:
             min_notice_minutes=120,
             horizon_days=60,
         )
-        for language, name, documents in (("nl", names[0], docs[0]), ("en", names[1], docs[1])):
+        dutch, english = (names[0], docs[0]), (names[1], docs[1])
+        for language, (name, documents) in texts.service_texts(code, dutch, english).items():
             service.texts[language] = ServiceText(
                 language=language, name=name, description="", documents=documents
             )

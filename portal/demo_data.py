@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import time
 
-# code, names, size, counters, counter staff needed per block: (day, Monday evening, Saturday)
+# code, names, size, counters, counter staff needed per block: (day, Monday evening, Saturday).
+# The names in the other site languages are in portal/demo_texts.py.
 TEAMS = [
     ("bevolking", {"nl": "Bevolking", "en": "Population"}, 15, (1, 2, 3, 4, 5), (4, 3, 2)),
     ("burgerlijke_stand", {"nl": "Burgerlijke Stand", "en": "Civil status"}, 9, (6, 7), (2, 1, 1)),
@@ -41,7 +42,8 @@ OPENING_HOURS = [
     (5, *MORNING),
 ]
 
-# The city's own closing days besides the public holidays: (month, day, nl, en).
+# The city's own closing days besides the public holidays: (month, day, nl, en); the other
+# site languages are in portal/demo_texts.py.
 CITY_DAYS = [
     (7, 11, "Feest van de Vlaamse Gemeenschap", "Day of the Flemish Community"),
     (11, 2, "Allerzielen", "All Souls' Day"),
@@ -51,6 +53,7 @@ CITY_DAYS = [
 
 # Service rows: code, team, topic, minutes, extra per person, max persons, public,
 # (nl name, en name), (nl documents, en documents), weight (how often it is booked).
+# Dutch is the source text; the other site languages are in portal/demo_texts*.py, by code.
 # Channel is the counter unless the code is in BACK_OFFICE_SERVICES.
 _EID_DOCS = (
     "Uw huidige identiteitskaart\nEen recente pasfoto volgens de ICAO-normen",

@@ -66,14 +66,6 @@ def test_browser_language_and_right_to_left(demo_app):
     assert '<html lang="nl" dir="ltr">' in unknown
 
 
-def test_text_in_a_fallback_language_says_which_language_it_is(demo_app, demo_client):
-    service_id = _service_id(demo_app, "eid-aanvragen")  # the demo has nl and en texts only
-    page = demo_client.get(f"/diensten/{service_id}?lang=tr").get_data(as_text=True)
-    assert '<h1 lang="nl">Identiteitskaart (eID) aanvragen</h1>' in page
-    english = demo_client.get(f"/diensten/{service_id}?lang=en").get_data(as_text=True)
-    assert "<h1>Apply for an identity card (eID)</h1>" in english
-
-
 @pytest.mark.parametrize("language", ["nl", "fr", "de", "en", "ar", "ru", "uk", "tr"])
 def test_the_accessibility_statement_is_linked_from_every_page(demo_client, language):
     page = demo_client.get(f"/toegankelijkheid?lang={language}")
