@@ -6,6 +6,8 @@ cancelling are POSTs from a page that asks first.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..extensions import db
@@ -141,11 +143,12 @@ def move_day(token: str):
         now,
         ignore_appointment_id=appointment.id,
     )
+    own_day = to_local(appointment.starts_at).date()
+    if own_day in month.free_days and not _other_times(appointment, choice, own_day, now):
+        # The visit's own time is all that is free that day: nothing to move to.
+        month = replace(month, free_days=month.free_days - {own_day})
     chosen_day = parse_day(request.args.get("dag"))
-    slots = []
-    if chosen_day is not None:
-        slots = times_on(db.session, choice, chosen_day, now, ignore_appointment_id=appointment.id)
-        slots = [slot for slot in slots if slot.start != appointment.starts_at]
+    slots = _other_times(appointment, choice, chosen_day, now) if chosen_day else []
     return render_template(
         "booking/manage/move.html",
         appointment=appointment,
@@ -155,6 +158,12 @@ def move_day(token: str):
         day=chosen_day,
         slots=slots,
     )
+
+
+def _other_times(appointment, choice: Choice, day, now) -> list:
+    """The free times of ``day`` the visit could move to (its own time left out)."""
+    slots = times_on(db.session, choice, day, now, ignore_appointment_id=appointment.id)
+    return [slot for slot in slots if slot.start != appointment.starts_at]
 
 
 @blueprint.route("/beheer/<token>/verplaatsen/bevestigen", methods=["GET", "POST"])

@@ -331,3 +331,30 @@ def test_wtforms_own_messages_come_in_the_residents_language(app, client, city):
         )
     assert answer.status_code == 400
     assert expected in answer.text
+
+
+def test_the_move_calendar_does_not_offer_a_day_whose_only_free_time_is_the_visits_own(
+    app, client, monkeypatch
+):
+    from portal.booking.tokens import manage_token, token_hash
+    from tests.builders import book
+
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_REQUEST", False)
+    one = build_city(db.session, MONDAY, MONDAY + timedelta(days=13), staff_count=1)
+    tuesday = MONDAY + timedelta(days=1)
+    quarter = timedelta(minutes=15)
+    visits = []
+    moment = local_datetime(tuesday, time(9))
+    while moment < local_datetime(tuesday, time(12, 30)):
+        visits.append(book(db.session, one.staff[0], one.service, moment, moment + quarter))
+        moment += quarter
+    visits[0].confirmed_at = NOW
+    visits[0].manage_token_hash = token_hash(
+        manage_token(app.config["SECRET_KEY"], visits[0].manage_nonce)
+    )
+    db.session.commit()
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(manage_path(app, visits[0]) + "/verplaatsen?maand=2026-12")
+    assert page.status_code == 200
+    assert f"dag={tuesday.isoformat()}" not in page.text
+    assert f"dag={(tuesday + timedelta(days=1)).isoformat()}" in page.text
