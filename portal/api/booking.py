@@ -22,6 +22,7 @@ from ..booking.notify import notify, notify_booked
 from ..booking.operations import (
     ContactDetails,
     book_hold,
+    can_change,
     cancel,
     confirm,
     find_appointment,
@@ -112,10 +113,6 @@ def api_key_required(view):
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def _settings() -> BookingSettings:
-    return BookingSettings.from_config(current_app.config)
-
-
 def _private(payload: dict, status: int = 200) -> Response:
     """A JSON answer that carries a token or personal data: never cached on the way."""
     response = jsonify(payload)
@@ -179,12 +176,10 @@ def _visit_or_404(token: str) -> Appointment:
 
 def _visit_answer(appointment: Appointment, now: datetime, status: int = 200, **extra):
     """The visit as JSON, service names in ``?lang=`` or else the visit's own language."""
-    settings = _settings()
-    can_change = (
-        appointment.is_active(now) and appointment.starts_at - now >= settings.manage_cutoff
-    )
+    settings = BookingSettings.current()
+    changeable = can_change(appointment, now, settings)
     language = requested_language() or appointment.language
-    body = {"appointment": visit_json(appointment, language, can_change), **extra}
+    body = {"appointment": visit_json(appointment, language, changeable), **extra}
     return _private(body, status)
 
 
@@ -206,7 +201,7 @@ def create_hold():
     except BookingError as error:
         raise ApiError.from_booking_error(error, "service_ids") from None
     check_persons(persons, min(service.max_persons for service in services))
-    now, settings = utcnow(), _settings()
+    now, settings = utcnow(), BookingSettings.current()
     try:
         hold, token = place_hold(db.session, services, persons, start, now, settings)
     except SlotTaken as error:
@@ -247,7 +242,7 @@ def create_appointment():
         remark=body_text(body, "remark", max_length=1000, multiline=True) or "",
     )
     hold = _hold_or_404(token)
-    now, settings = utcnow(), _settings()
+    now, settings = utcnow(), BookingSettings.current()
     try:
         appointment = book_hold(db.session, hold, contact, now, settings, channel="api")
     except HoldExpired as error:
@@ -287,7 +282,7 @@ def move_appointment(token: str):
     """Move a confirmed visit to another free time for the same services and persons."""
     start = body_datetime(json_body(request, {"start"}), "start")
     appointment = _visit_or_404(token)
-    now, settings = utcnow(), _settings()
+    now, settings = utcnow(), BookingSettings.current()
     try:
         move(db.session, appointment, start, now, settings)
     except SlotTaken as error:
@@ -306,7 +301,7 @@ def cancel_appointment(token: str):
     json_body(request, set())
     appointment = _visit_or_404(token)
     now = utcnow()
-    cancel(db.session, appointment, now, _settings())
+    cancel(db.session, appointment, now, BookingSettings.current())
     notify(db.session, appointment, "cancelled", now)
     db.session.commit()
     return _visit_answer(appointment, now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..extensions import db
 from ..i18n import _
@@ -17,15 +17,12 @@ from ..timeutil import to_local, utcnow
 from . import blueprint
 from .errors import ActivationExpired, BookingError, SlotTaken
 from .notify import notify
-from .operations import cancel, confirm, find_appointment, move
+from .operations import can_change, cancel, confirm, find_appointment, move
 from .selection import nearest_free_times
 from .settings import BookingSettings
 from .steps import Choice, month_view, parse_day, parse_month, parse_start, times_on
 from .tokens import looks_like_token
-
-
-def _settings() -> BookingSettings:
-    return BookingSettings.from_config(current_app.config)
+from .views import render_expired
 
 
 def _visit(token: str):
@@ -37,26 +34,17 @@ def _visit(token: str):
 
 
 def _changeable(appointment, now) -> bool:
-    return (
-        appointment.status == AppointmentStatus.CONFIRMED
-        and appointment.starts_at - now >= _settings().manage_cutoff
+    """Moving and cancelling are offered for confirmed visits not too close to start."""
+    return appointment.status == AppointmentStatus.CONFIRMED and can_change(
+        appointment, now, BookingSettings.current()
     )
 
 
 def _expired_page(appointment, now):
     """An activation link that ran out: say so, and offer the nearest free times."""
-    services = appointment.services
-    alternatives = nearest_free_times(
-        db.session, services, appointment.persons, appointment.starts_at, now, _settings()
+    return render_expired(
+        appointment.services, appointment.persons, appointment.starts_at, now, ActivationExpired()
     )
-    page = render_template(
-        "booking/expired.html",
-        choice=Choice(services, appointment.persons),
-        wished=appointment.starts_at,
-        alternatives=alternatives,
-        message=ActivationExpired().message(),
-    )
-    return page, 410
 
 
 @blueprint.get("/beheer/<token>")
@@ -68,6 +56,7 @@ def visit(token: str):
     now = utcnow()
     if appointment.activation_expired(now):
         return _expired_page(appointment, now)
+    changeable = _changeable(appointment, now)
     qr = reference_qr_svg(
         appointment.reference,
         _("QR-code van referentie %(reference)s", reference=appointment.reference),
@@ -77,9 +66,9 @@ def visit(token: str):
         appointment=appointment,
         token=token,
         qr=qr,
-        changeable=_changeable(appointment, now),
+        changeable=changeable,
         too_late=appointment.status == AppointmentStatus.CONFIRMED
-        and not _changeable(appointment, now)
+        and not changeable
         and appointment.starts_at > now,
     )
 
@@ -113,7 +102,7 @@ def cancel_visit(token: str):
     now = utcnow()
     if request.method == "POST":
         try:
-            cancel(db.session, appointment, now, _settings())
+            cancel(db.session, appointment, now, BookingSettings.current())
             notify(db.session, appointment, "cancelled", now)
         except BookingError as refused:
             db.session.rollback()
@@ -178,7 +167,7 @@ def move_confirm(token: str):
         return redirect(url_for(".move_day", token=token))
     if request.method == "POST":
         try:
-            move(db.session, appointment, start, now, _settings())
+            move(db.session, appointment, start, now, BookingSettings.current())
             notify(db.session, appointment, "moved", now)
         except SlotTaken:
             db.session.rollback()
@@ -188,7 +177,7 @@ def move_confirm(token: str):
                 appointment.persons,
                 start,
                 now,
-                _settings(),
+                BookingSettings.current(),
                 ignore_appointment_id=appointment.id,
             )
             page = render_template(

@@ -268,6 +268,12 @@ def confirm(session: Session, appointment: Appointment, now: datetime) -> bool:
     return True
 
 
+def can_change(appointment: Appointment, now: datetime, settings: BookingSettings) -> bool:
+    """Whether the visit can still be moved or cancelled online at ``now``: it takes up
+    its time and is not closer than the cutoff."""
+    return appointment.is_active(now) and appointment.starts_at - now >= settings.manage_cutoff
+
+
 def _check_changeable(appointment: Appointment, now: datetime, settings: BookingSettings) -> None:
     """Refuse changes to visits that are over, expired, or too close to change online."""
     if not appointment.is_active(now):

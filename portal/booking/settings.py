@@ -33,3 +33,10 @@ class BookingSettings:
             max_active_per_email=int(config["MAX_ACTIVE_PER_EMAIL"]),
             reopen_after=timedelta(minutes=int(config["CANCELLED_REOPENS_AFTER_MINUTES"])),
         )
+
+    @classmethod
+    def current(cls) -> BookingSettings:
+        """The settings of the app handling the current request or command."""
+        from flask import current_app
+
+        return cls.from_config(current_app.config)

@@ -7,7 +7,7 @@ hold's token lives in the session. Views parse, call an operation, commit once.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import format_time
 from sqlalchemy.orm import selectinload
 
@@ -38,10 +38,6 @@ from .topics import topic_label, topic_order
 
 HOLD_KEY = "booking_hold"
 DONE_KEY = "booking_done"
-
-
-def _settings() -> BookingSettings:
-    return BookingSettings.from_config(current_app.config)
 
 
 def _rate_limited(kind: str):
@@ -113,7 +109,7 @@ def _render_times(choice: Choice, day, now, *, taken=None, status=200):
     alternatives = []
     if taken is not None:
         alternatives = nearest_free_times(
-            db.session, choice.services, choice.persons, taken, now, _settings()
+            db.session, choice.services, choice.persons, taken, now, BookingSettings.current()
         )
     return (
         render_template(
@@ -159,7 +155,13 @@ def hold():
     previous = find_hold(db.session, session.get(HOLD_KEY))
     try:
         _hold, token = place_hold(
-            db.session, choice.services, choice.persons, start, now, _settings(), replacing=previous
+            db.session,
+            choice.services,
+            choice.persons,
+            start,
+            now,
+            BookingSettings.current(),
+            replacing=previous,
         )
     except SlotTaken:
         db.session.rollback()
@@ -184,19 +186,25 @@ def _live_hold():
 
 
 def _expired_page(hold, services, now):
-    choice = Choice(services, hold.persons)
+    """The resident's hold ran out: it is forgotten, and the nearest times are offered."""
+    session.pop(HOLD_KEY, None)
+    return render_expired(services, hold.persons, hold.starts_at, now, HoldExpired())
+
+
+def render_expired(services, persons: int, wished, now, error: BookingError):
+    """The page for a time no longer kept (a run-out hold or activation link): why, and
+    the free times nearest to the one the resident wished for; status 410."""
     alternatives = []
     if services:
         alternatives = nearest_free_times(
-            db.session, services, hold.persons, hold.starts_at, now, _settings()
+            db.session, services, persons, wished, now, BookingSettings.current()
         )
-    session.pop(HOLD_KEY, None)
     page = render_template(
         "booking/expired.html",
-        choice=choice,
-        wished=hold.starts_at,
+        choice=Choice(services, persons),
+        wished=wished,
         alternatives=alternatives,
-        message=HoldExpired().message(),
+        message=error.message(),
     )
     return page, 410
 
@@ -219,7 +227,7 @@ def details():
         form=form,
         hold=hold,
         choice=Choice(services, hold.persons),
-        extendable=can_extend(hold, _settings()),
+        extendable=can_extend(hold, BookingSettings.current()),
     ), status
 
 
@@ -255,7 +263,7 @@ def review():
                     hold,
                     contact_form.contact(),
                     now,
-                    _settings(),
+                    BookingSettings.current(),
                     require_activation=force_activation,
                 )
                 notify_booked(db.session, appointment, now)
@@ -278,7 +286,7 @@ def review():
         choice=choice,
         contact=contact_form.contact(),
         error=error,
-        extendable=can_extend(hold, _settings()),
+        extendable=can_extend(hold, BookingSettings.current()),
     ), status
 
 
@@ -290,7 +298,7 @@ def extend():
     if refusal:
         return refusal
     now = utcnow()
-    if extend_hold(db.session, hold, now, _settings()):
+    if extend_hold(db.session, hold, now, BookingSettings.current()):
         db.session.commit()
         flash(
             _("We houden uw tijdstip nu vast tot %(time)s.", time=format_time(hold.expires_at)),
