@@ -46,6 +46,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     init_antibot(app)
 
+    from .staff import init_staff
+
+    init_staff(app)
+
     from .notifications import register_after_request_delivery
 
     register_after_request_delivery(app)

@@ -73,6 +73,18 @@ def booking_window(services: Sequence[Service], now: datetime, tz: ZoneInfo) -> 
     )
 
 
+# How far ahead staff may book: a year, whatever a service allows residents.
+STAFF_HORIZON_DAYS = 366
+
+
+def staff_window(now: datetime, tz: ZoneInfo) -> BookingWindow:
+    """What staff may book: any time from now on (no notice, a resident at the desk can be
+    seen at once), up to a year ahead."""
+    return BookingWindow(
+        earliest=now, last_day=local_today(now, tz) + timedelta(days=STAFF_HORIZON_DAYS)
+    )
+
+
 def visit_duration(services: Sequence[Service], persons: int) -> timedelta:
     """How long a visit for these services takes: each service's time for ``persons``."""
     return sum((service.duration_for(persons) for service in services), timedelta())
@@ -227,11 +239,13 @@ def load_availability(
     grid_minutes: int,
     tz: ZoneInfo,
     ignore_appointment_id: int | None = None,
+    for_staff: bool = False,
 ) -> Availability:
     """Read what decides the free times of ``services`` for ``persons`` people on the local
     dates ``first``..``last``, as seen at ``now``: at most five queries.
 
-    When a visit is being moved, ``ignore_appointment_id`` treats its own time as free."""
+    When a visit is being moved, ``ignore_appointment_id`` treats its own time as free.
+    ``for_staff`` replaces the services' notice and horizon by :func:`staff_window`."""
     start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
     service_ids = [service.id for service in services]
     counter_visit = all(service.channel == Channel.COUNTER for service in services)
@@ -243,7 +257,7 @@ def load_availability(
     else:
         window = intervals.normalize(span for member in staff for span in member.shifts)
     window = intervals.subtract(window, intervals.normalize(closures))
-    limits = booking_window(services, now, tz)
+    limits = staff_window(now, tz) if for_staff else booking_window(services, now, tz)
     request = SlotRequest(
         duration=visit_duration(services, persons),
         grid=timedelta(minutes=grid_minutes),

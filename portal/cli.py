@@ -20,6 +20,9 @@ def register_commands(app: Flask) -> None:
     from .notifications.commands import register as register_mail_commands
 
     register_mail_commands(app)
+    from .staff.commands import register as register_account_commands
+
+    register_account_commands(app)
 
 
 @click.command("demo")

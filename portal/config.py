@@ -76,6 +76,16 @@ class DefaultConfig:
     MAIL_SEND_AFTER_REQUEST = True
     OUTBOX_MAX_ATTEMPTS = 20  # then the mail is marked failed (and stays for a person)
 
+    # Staff sign-in. Wrong passwords lock an account for a while; an idle session ends.
+    STAFF_MAX_FAILED_SIGN_INS = 5
+    STAFF_LOCK_MINUTES = 15
+    STAFF_IDLE_MINUTES = 30
+    # Per client address, on top of the per-account lock.
+    RATELIMIT_SIGN_IN = "10 per minute;50 per hour"
+    # The session cookie is only sent over HTTPS when the portal is served over HTTPS
+    # (derived from BASE_URL unless set explicitly).
+    SESSION_COOKIE_SECURE = None
+
 
 def normalise_database_url(url: str) -> str:
     """Point plain ``postgres://`` and ``postgresql://`` URLs at psycopg 3.
@@ -129,6 +139,8 @@ def apply(app, overrides: dict | None) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(url))
     if not app.config.get("MAIL_DIRECTORY"):
         app.config["MAIL_DIRECTORY"] = str(instance / "mail")
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https:")
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     if not app.config.get("SECRET_KEY"):

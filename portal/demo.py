@@ -35,6 +35,7 @@ from .models import (
     Shift,
     ShiftKind,
     StaffMember,
+    StaffRole,
     Team,
 )
 from .scheduling import intervals
@@ -70,6 +71,7 @@ def load_demo(session: Session, today: date, now: datetime, seed: int = 2026) ->
     _city_days(session, today)
     services = _services(session, teams)
     staff = _staff(session, rng, teams, services)
+    _accounts(staff, teams)
     session.flush()
     first = today - timedelta(days=today.weekday())
     end_of_horizon = today + timedelta(weeks=WEEKS)
@@ -176,6 +178,18 @@ def _staff(session, rng, teams, services) -> list[StaffMember]:
             session.add(member)
             people.append(member)
     return people
+
+
+def _accounts(staff: list[StaffMember], teams: dict[str, Team]) -> None:
+    """Give the demo's people with an account their role, address and password."""
+    from .staff.accounts import hash_password
+
+    password_hash = hash_password(data.DEMO_PASSWORD)
+    for team_code, index, role, email in data.DEMO_ACCOUNTS:
+        member = [person for person in staff if person.team is teams[team_code]][index]
+        member.role = StaffRole(role)
+        member.email = email
+        member.password_hash = password_hash
 
 
 def _unique_name(rng: random.Random, used: set[str]) -> str:

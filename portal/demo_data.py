@@ -604,3 +604,13 @@ STAFF_EXTRA_LANGUAGES = {
     "andere_nationaliteiten": ["ar", "ary", "ru", "ce", "inh", "fr", "en", "ar", "ru"],
     "centraal_onthaal": ["fr", "en", "ar", "tr", "ru"],
 }
+
+# The demo's sign-in accounts, one per role (listed in the README): team, index of the
+# person in the team, role, e-mail address. They all use DEMO_PASSWORD.
+DEMO_ACCOUNTS = [
+    ("bevolking", 0, "clerk", "baliemedewerker@stad.example"),
+    ("bevolking", 1, "planner", "planner@stad.example"),
+    ("centraal_onthaal", 0, "reception", "onthaal@stad.example"),
+    ("centraal_onthaal", 1, "admin", "beheerder@stad.example"),
+]
+DEMO_PASSWORD = "demo-stadhuis-2026"  # noqa: S105 - the published demo password

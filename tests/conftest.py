@@ -131,10 +131,22 @@ def app(_empty_app):
     with _empty_app.app_context():
         yield _empty_app
         db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_all_tables(db.session)
         db.session.remove()
+
+
+def empty_all_tables(session) -> None:
+    """Delete every row, lifting the audit trail's append-only triggers for the moment."""
+    from portal.models.audit import APPEND_ONLY_DDL, DROP_APPEND_ONLY_DDL
+
+    dialect = session.get_bind().dialect.name
+    for statement in DROP_APPEND_ONLY_DDL[dialect]:
+        session.execute(text(statement))
+    for table in reversed(db.metadata.sorted_tables):
+        session.execute(table.delete())
+    for statement in APPEND_ONLY_DDL[dialect]:
+        session.execute(text(statement))
+    session.commit()
 
 
 @pytest.fixture

@@ -111,6 +111,18 @@ def _least_busy_first(session: Session, staff_ids: Sequence[int], start: datetim
     return sorted(staff_ids, key=lambda staff_id: (counts.get(staff_id, 0), staff_id))
 
 
+def _free_slot_with(slot: FreeSlot | None, staff_id: int | None) -> FreeSlot:
+    """``slot`` narrowed to the one clerk asked for; :class:`SlotTaken` when it is not free
+    or that clerk is not among those free then."""
+    if slot is None:
+        raise SlotTaken()
+    if staff_id is None:
+        return slot
+    if staff_id not in slot.staff_ids:
+        raise SlotTaken()
+    return FreeSlot(slot.start, slot.end, (staff_id,))
+
+
 def _claim_with_first_free(session: Session, slot: FreeSlot, now: datetime, make) -> object:
     """Claim ``slot`` for the first candidate clerk whose units are still free.
 
@@ -140,15 +152,21 @@ def place_hold(
     settings: BookingSettings,
     *,
     replacing: Hold | None = None,
+    for_staff: bool = False,
+    staff_id: int | None = None,
 ) -> tuple[Hold, str]:
     """Keep the free time starting at ``start`` for a few minutes; return the hold and
-    the token that finds it again. A resident's earlier hold (``replacing``) is let go."""
+    the token that finds it again. A resident's earlier hold (``replacing``) is let go.
+
+    Staff (``for_staff``) are not bound by the services' notice and horizon, and may ask
+    for one clerk (``staff_id``)."""
     if replacing is not None:
         session.delete(replacing)
         session.flush()
-    slot = free_slot_at(session, services, persons, start, now, settings)
-    if slot is None:
-        raise SlotTaken()
+    slot = _free_slot_with(
+        free_slot_at(session, services, persons, start, now, settings, for_staff=for_staff),
+        staff_id,
+    )
     token = new_hold_token()
 
     def make(staff_id: int) -> Hold:
@@ -193,17 +211,21 @@ def book_hold(
     *,
     channel: str = "web",
     require_activation: bool | None = None,
+    enforce_cap: bool = True,
 ) -> Appointment:
     """Turn a live hold into a visit: pending until the resident activates it by mail
     (or confirmed at once when the city switched activation off).
 
     The hold's claims pass to the visit in the same transaction. Raises
-    :class:`HoldExpired` or :class:`TooManyVisits`.
+    :class:`HoldExpired` or :class:`TooManyVisits` (staff bookings skip that cap with
+    ``enforce_cap=False``).
     """
     if hold.expires_at <= now:
         raise HoldExpired()
-    if contact.email and _open_visits_of(session, contact.email, now) >= (
-        settings.max_active_per_email
+    if (
+        enforce_cap
+        and contact.email
+        and _open_visits_of(session, contact.email, now) >= (settings.max_active_per_email)
     ):
         raise TooManyVisits()
     activation = settings.activation_required if require_activation is None else require_activation
@@ -274,10 +296,15 @@ def can_change(appointment: Appointment, now: datetime, settings: BookingSetting
     return appointment.is_active(now) and appointment.starts_at - now >= settings.manage_cutoff
 
 
-def _check_changeable(appointment: Appointment, now: datetime, settings: BookingSettings) -> None:
-    """Refuse changes to visits that are over, expired, or too close to change online."""
+def _check_active(appointment: Appointment, now: datetime) -> None:
+    """Refuse changes to visits that are over, cancelled or expired."""
     if not appointment.is_active(now):
         raise NotChangeable()
+
+
+def _check_changeable(appointment: Appointment, now: datetime, settings: BookingSettings) -> None:
+    """Refuse changes to visits that are over, expired, or too close to change online."""
+    _check_active(appointment, now)
     if appointment.starts_at - now < settings.manage_cutoff:
         raise TooLate()
 
@@ -322,8 +349,8 @@ def cancel(
     file's SEQUENCE rises so that calendars drop it."""
     if enforce_cutoff:
         _check_changeable(appointment, now, settings)
-    elif not appointment.is_active(now):
-        raise NotChangeable()
+    else:
+        _check_active(appointment, now)
     span = (appointment.starts_at, appointment.ends_at)
     was_confirmed = appointment.status == AppointmentStatus.CONFIRMED
     appointment.status = AppointmentStatus.CANCELLED
@@ -341,26 +368,38 @@ def move(
     new_start: datetime,
     now: datetime,
     settings: BookingSettings,
+    *,
+    for_staff: bool = False,
+    staff_id: int | None = None,
 ) -> Appointment:
     """Move a confirmed visit to another free time for the same services and persons.
 
     Moving is all or nothing: if every clerk free at the new time was taken in the
-    meantime, the visit keeps its old time and :class:`SlotTaken` is raised.
+    meantime, the visit keeps its old time and :class:`SlotTaken` is raised. Staff
+    (``for_staff``) may move past the online cutoff and the services' notice, and may put
+    the visit with one clerk (``staff_id``), also at the same time.
     """
-    _check_changeable(appointment, now, settings)
+    if for_staff:
+        _check_active(appointment, now)
+    else:
+        _check_changeable(appointment, now, settings)
     if appointment.status != AppointmentStatus.CONFIRMED:
         raise NotChangeable()
-    services = appointment.services
-    slot = free_slot_at(
-        session,
-        services,
-        appointment.persons,
-        new_start,
-        now,
-        settings,
-        ignore_appointment_id=appointment.id,
+    slot = _free_slot_with(
+        free_slot_at(
+            session,
+            appointment.services,
+            appointment.persons,
+            new_start,
+            now,
+            settings,
+            ignore_appointment_id=appointment.id,
+            for_staff=for_staff,
+        ),
+        staff_id,
     )
-    if slot is None or slot.start == appointment.starts_at:
+    same_clerk = staff_id is None or staff_id == appointment.staff_id
+    if slot.start == appointment.starts_at and same_clerk:
         raise SlotTaken()
     old_staff, old_start, old_end = appointment.staff_id, appointment.starts_at, appointment.ends_at
 

@@ -66,6 +66,7 @@ def nearest_free_times(
     *,
     limit: int = 6,
     ignore_appointment_id: int | None = None,
+    for_staff: bool = False,
 ) -> list[FreeSlot]:
     """Up to ``limit`` free times closest to ``around`` (a week before to two weeks after),
     in time order: what to offer a resident whose time was just taken or ran out."""
@@ -82,6 +83,7 @@ def nearest_free_times(
         grid_minutes=settings.grid_minutes,
         tz=CITY_TZ,
         ignore_appointment_id=ignore_appointment_id,
+        for_staff=for_staff,
     )
     closest = sorted(availability.slots(), key=lambda slot: (abs(slot.start - around), slot.start))
     return sorted(closest[:limit], key=lambda slot: slot.start)
@@ -96,8 +98,10 @@ def free_slot_at(
     settings: BookingSettings,
     *,
     ignore_appointment_id: int | None = None,
+    for_staff: bool = False,
 ) -> FreeSlot | None:
-    """The free time that starts exactly at ``start``, with who could take it, or None."""
+    """The free time that starts exactly at ``start``, with who could take it, or None.
+    ``for_staff`` lifts the residents' notice and horizon (see ``staff_window``)."""
     day: date = to_local(start).date()
     availability = load_availability(
         session,
@@ -109,5 +113,6 @@ def free_slot_at(
         grid_minutes=settings.grid_minutes,
         tz=CITY_TZ,
         ignore_appointment_id=ignore_appointment_id,
+        for_staff=for_staff,
     )
     return next((slot for slot in availability.slots() if slot.start == start), None)

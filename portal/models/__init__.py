@@ -10,8 +10,9 @@ from .appointments import (
     SlotClaim,
     claim_units,
 )
+from .audit import AuditAction, AuditEvent
 from .calendar import Closure, ClosureKind, OpeningBlock, OpeningSchedule
-from .organisation import Counter, StaffLanguage, StaffMember, Team
+from .organisation import Counter, StaffLanguage, StaffMember, StaffRole, Team
 from .outbox import MailStatus, OutboxMail
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
@@ -24,6 +25,8 @@ __all__ = [
     "Appointment",
     "AppointmentService",
     "AppointmentStatus",
+    "AuditAction",
+    "AuditEvent",
     "Channel",
     "Closure",
     "ClosureKind",
@@ -42,6 +45,7 @@ __all__ = [
     "SpentChallenge",
     "StaffLanguage",
     "StaffMember",
+    "StaffRole",
     "Team",
     "claim_units",
     "staff_service",

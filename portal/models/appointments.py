@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -164,6 +165,16 @@ class Appointment(ClaimsTimeMixin, db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why staff cancelled it (shown to the resident in the cancellation mail).
+    cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    # The day at the counter: each step is timestamped when staff record it.
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The counter the resident was called to (the call display shows it).
+    called_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    service_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The calendar file's SEQUENCE: raised on every move and on the cancellation.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # The manage link's token is derived from this nonce and the secret key; only its
@@ -172,7 +183,8 @@ class Appointment(ClaimsTimeMixin, db.Model):
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     staff = relationship("StaffMember")
-    counter = relationship("Counter")
+    counter = relationship("Counter", foreign_keys=[counter_id])
+    called_counter = relationship("Counter", foreign_keys=[called_counter_id])
     booked_services: Mapped[list[AppointmentService]] = relationship(
         cascade="all, delete-orphan", order_by=AppointmentService.position
     )
@@ -195,6 +207,39 @@ class Appointment(ClaimsTimeMixin, db.Model):
     def filter_stale(cls, now: datetime):
         """Criterion: visits whose claims no longer count (ended, or never activated)."""
         return ~cls.filter_active(now)
+
+    @classmethod
+    def filter_teams(cls, team_ids):
+        """Criterion: visits with a staff member of one of ``team_ids`` (a visit belongs
+        to the team of the person it is booked with)."""
+        from .organisation import StaffMember
+
+        return cls.staff_id.in_(
+            select(StaffMember.id).where(StaffMember.team_id.in_(list(team_ids)))
+        )
+
+    @classmethod
+    def filter_between(cls, start: datetime, end: datetime):
+        """Criterion: visits starting in ``[start, end)`` (a day, a week)."""
+        return (cls.starts_at >= start) & (cls.starts_at < end)
+
+    @property
+    def stage(self) -> str:
+        """Where the visit is on its day: expected, waiting, called, in_service, done,
+        no_show, or cancelled/pending (from the status)."""
+        if self.status in (AppointmentStatus.CANCELLED, AppointmentStatus.PENDING):
+            return self.status.value
+        if self.no_show_at:
+            return "no_show"
+        if self.completed_at:
+            return "done"
+        if self.service_started_at:
+            return "in_service"
+        if self.called_at:
+            return "called"
+        if self.arrived_at:
+            return "waiting"
+        return "expected"
 
     def is_active(self, now: datetime) -> bool:
         """Whether this visit still takes up its time at ``now`` (see :meth:`filter_active`)."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .base import UTCDateTime, str_enum
 
 
 def pick_text(texts: dict[str, str], language: str) -> str:
@@ -56,8 +61,18 @@ class StaffLanguage(db.Model):
     language: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
-class StaffMember(db.Model):
-    """A person of the department who can work the counter or the back office."""
+class StaffRole(StrEnum):
+    """What a person may do in the staff workspace (see ``portal.staff.access``)."""
+
+    CLERK = "clerk"  # counter and back office of their own team
+    RECEPTION = "reception"  # central reception: finds, checks in and books for every team
+    PLANNER = "planner"  # a clerk who also plans their team's rota
+    ADMIN = "admin"  # every team, the accounts and the audit trail
+
+
+class StaffMember(UserMixin, db.Model):
+    """A person of the department who can work the counter or the back office, and who
+    signs in to the staff workspace when they have a password."""
 
     __tablename__ = "staff_member"
     __table_args__ = (
@@ -73,6 +88,18 @@ class StaffMember(db.Model):
     # 1.0 is full time; 0.8 is a four-fifths contract.
     contract_fraction: Mapped[float] = mapped_column(default=1.0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    role: Mapped[StaffRole] = mapped_column(
+        str_enum(StaffRole, "staff_role"), default=StaffRole.CLERK
+    )
+    # argon2 hash; without one the person cannot sign in (most rota-only records).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The secret calendar feed: its URL is derived from this nonce and the secret key,
+    # and only the SHA-256 of the token is kept (renewing changes the nonce).
+    feed_nonce: Mapped[str | None] = mapped_column(String(32))
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     team: Mapped[Team] = relationship(back_populates="members")
     spoken_languages: Mapped[list[StaffLanguage]] = relationship(
@@ -81,6 +108,11 @@ class StaffMember(db.Model):
     services: Mapped[list[Service]] = relationship(  # noqa: F821 - resolved by name
         secondary="staff_service", back_populates="staff"
     )
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login: only an active person with a password has a session."""
+        return bool(self.active and self.password_hash)
 
     @property
     def languages(self) -> list[str]:

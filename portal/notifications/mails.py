@@ -119,13 +119,15 @@ def _wording(kind: MailKind, appointment, now: datetime) -> dict:
     if kind is MailKind.REMINDER:
         subject, intro = _reminder_wording(appointment, now)
         return {"subject": subject, "headline": _("Herinnering aan uw afspraak"), "intro": [intro]}
+    intro = [_("Uw afspraak van %(date)s om %(time)s gaat niet door.", **moment)]
+    if appointment.cancel_reason:
+        # Staff cancelled it and said why (in their words, as typed).
+        intro.append(_("De reden: %(reason)s", reason=appointment.cancel_reason))
+    intro.append(_("Wilt u toch langskomen? Maak dan een nieuwe afspraak."))
     return {
         "subject": _("Uw afspraak van %(date)s is geannuleerd", **moment),
         "headline": _("Uw afspraak is geannuleerd"),
-        "intro": [
-            _("Uw afspraak van %(date)s om %(time)s gaat niet door.", **moment),
-            _("Wilt u toch langskomen? Maak dan een nieuwe afspraak."),
-        ],
+        "intro": intro,
     }
 
 

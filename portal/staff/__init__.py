@@ -1,0 +1,99 @@
+"""The staff workspace (``/medewerkers``): sign-in, today's visits, calendars, booking on
+behalf of residents, reception and the waiting room, calendar feeds and the audit trail.
+
+Every view checks the role (``access.roles_required``) and the team boundary
+(``access.visit_or_404`` and friends); see :mod:`portal.staff.access`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Flask, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from ..extensions import db, login_manager
+from ..i18n import _, _l
+from ..models import StaffMember, StaffRole
+
+blueprint = Blueprint("staff", __name__, url_prefix="/medewerkers")
+
+# The key in the session that remembers when a signed-in person last did something.
+LAST_SEEN_KEY = "staff_seen"
+
+_R = StaffRole
+# The workspace's menu: (endpoint, label, roles that see it), in menu order.
+NAVIGATION = (
+    ("staff.home", _l("Overzicht"), tuple(_R)),
+    ("staff.today", _l("Vandaag"), tuple(_R)),
+    ("staff.calendar", _l("Agenda"), tuple(_R)),
+    ("staff.find_visit", _l("Afspraak zoeken"), tuple(_R)),
+    ("staff.waiting_room", _l("Wachtzaal"), tuple(_R)),
+    ("staff.book_start", _l("Afspraak maken"), tuple(_R)),
+    ("staff.feed_settings", _l("Agenda-abonnement"), tuple(_R)),
+    ("staff.audit_log", _l("Audittrail"), (_R.ADMIN,)),
+)
+
+
+def navigation_for(member: StaffMember) -> list[tuple[str, str]]:
+    """The menu entries (endpoint, label) ``member``'s role may open."""
+    from flask import current_app
+
+    return [
+        (endpoint, str(label))
+        for endpoint, label, roles in NAVIGATION
+        if member.role in roles and endpoint in current_app.view_functions
+    ]
+
+
+@login_manager.user_loader
+def _load_member(member_id: str) -> StaffMember | None:
+    """The signed-in staff member of a session, if the account is still usable."""
+    if not member_id.isdigit():
+        return None
+    member = db.session.get(StaffMember, int(member_id))
+    return member if member is not None and member.is_active else None
+
+
+@login_manager.unauthorized_handler
+def _ask_to_sign_in():
+    """Not signed in: to the sign-in page, coming back here afterwards."""
+    flash(_("Meld u aan om verder te gaan."), "info")
+    return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
+
+
+@blueprint.before_request
+def _end_idle_session():
+    """Sign out a session that did nothing for ``STAFF_IDLE_MINUTES``; note activity."""
+    if not current_user.is_authenticated:
+        return None
+    from flask import current_app
+
+    idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
+    now = time.time()
+    last_seen = session.get(LAST_SEEN_KEY)
+    if not isinstance(last_seen, int | float) or now - last_seen > idle_limit:
+        logout_user()
+        session.clear()
+        flash(_("U was een tijd niet actief en bent afgemeld. Meld u opnieuw aan."), "info")
+        return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
+    session[LAST_SEEN_KEY] = now
+    return None
+
+
+@blueprint.app_context_processor
+def _staff_helpers() -> dict:
+    """The staff menu for templates (empty for residents)."""
+    if current_user.is_authenticated:
+        return {"staff_navigation": navigation_for(current_user)}
+    return {"staff_navigation": []}
+
+
+def init_staff(app: Flask) -> None:
+    """Wire sign-in (Flask-Login, strong session protection) and the staff blueprint."""
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    app.register_blueprint(blueprint)
+
+
+from . import auth, views  # noqa: E402, F401 - routes register on import

@@ -1,0 +1,95 @@
+"""Who may see what in the staff workspace: roles, and the team boundary.
+
+A clerk or a planner works for one team and sees only that team's visits; central
+reception and administrators work for every team. A visit belongs to the team of the
+person it is booked with. A visit outside a person's teams is answered with 404, the
+same as a visit that does not exist, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select, true
+from sqlalchemy.orm import Session
+
+from ..extensions import login_manager
+from ..models import Appointment, StaffMember, StaffRole, Team
+from ..models.base import MAX_ID
+
+ALL_ROLES = tuple(StaffRole)
+# Roles that work for every team.
+CITY_WIDE_ROLES = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})
+# Roles that work with the visits themselves (today, calendars, moving, cancelling).
+VISIT_ROLES = (StaffRole.CLERK, StaffRole.PLANNER, StaffRole.RECEPTION, StaffRole.ADMIN)
+
+
+def roles_required(*roles: StaffRole):
+    """Decorator: the view needs a signed-in staff member with one of ``roles``; others
+    are sent to sign in (not signed in) or refused with 403 (signed in, wrong role)."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def team_scope(member: StaffMember) -> list[int] | None:
+    """The team ids ``member`` works for, or None for every team."""
+    if member.role in CITY_WIDE_ROLES:
+        return None
+    return [member.team_id]
+
+
+def can_see_team(member: StaffMember, team_id: int | None) -> bool:
+    """Whether ``member`` may see the visits and calendars of team ``team_id``."""
+    scope = team_scope(member)
+    return scope is None or team_id in scope
+
+
+def visible_teams(session: Session, member: StaffMember) -> list[Team]:
+    """The teams ``member`` may look at, in code order (for pickers)."""
+    query = select(Team).order_by(Team.id)
+    scope = team_scope(member)
+    if scope is not None:
+        query = query.where(Team.id.in_(scope))
+    return list(session.scalars(query))
+
+
+def filter_visible_visits(member: StaffMember):
+    """Criterion: the visits ``member`` may see."""
+    scope = team_scope(member)
+    return true() if scope is None else Appointment.filter_teams(scope)
+
+
+def visit_or_404(session: Session, member: StaffMember, visit_id: int) -> Appointment:
+    """The visit ``visit_id`` if ``member`` may see it; 404 otherwise (also for an id
+    that does not exist, or is out of range)."""
+    if not 0 < visit_id <= MAX_ID:
+        abort(404)
+    visit = session.scalar(
+        select(Appointment).where(Appointment.id == visit_id, filter_visible_visits(member))
+    )
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def team_or_404(session: Session, member: StaffMember, team_id: int) -> Team:
+    """Team ``team_id`` if ``member`` may see it; 404 otherwise."""
+    if not 0 < team_id <= MAX_ID or not can_see_team(member, team_id):
+        abort(404)
+    team = session.get(Team, team_id)
+    if team is None:
+        abort(404)
+    return team
