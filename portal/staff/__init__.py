@@ -96,4 +96,15 @@ def init_staff(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-from . import auth, views  # noqa: E402, F401 - routes register on import
+from . import (  # noqa: E402, F401 - routes register on import
+    audit_log,
+    auth,
+    calendars,
+    feed,
+    on_behalf,
+    progress,
+    reception,
+    today,
+    views,
+    visit,
+)

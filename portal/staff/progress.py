@@ -1,0 +1,64 @@
+"""One endpoint for every step of a visit's day (arrive, call, start, finish, no-show,
+undo), used by the Today page, reception and the waiting room."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from ..booking.errors import BookingError
+from ..extensions import db
+from ..i18n import _
+from ..models import Counter
+from ..models.base import MAX_ID
+from ..timeutil import utcnow
+from . import blueprint
+from .access import VISIT_ROLES, roles_required, visit_or_404
+from .auth import safe_next
+from .operations import PROGRESS_STEPS, record_progress
+
+
+def _counter_from_form() -> int | None:
+    """The counter a resident is called to (``counter_id`` in the form), if a real one."""
+    raw = request.form.get("counter_id", "")
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return None
+    counter = db.session.get(Counter, int(raw))
+    return counter.id if counter is not None and counter.active else None
+
+
+def step_message(step: str, reference: str) -> str:
+    """What the flash message says after a step."""
+    messages = {
+        "arrive": _("%(reference)s is aangemeld en wacht.", reference=reference),
+        "call": _("%(reference)s is opgeroepen.", reference=reference),
+        "start": _("%(reference)s is in behandeling.", reference=reference),
+        "finish": _("%(reference)s is afgehandeld.", reference=reference),
+        "no_show": _("%(reference)s is als niet gekomen genoteerd.", reference=reference),
+        "undo": _("De laatste stap van %(reference)s is teruggedraaid.", reference=reference),
+    }
+    return messages[step]
+
+
+@blueprint.route("/bezoek/<int:visit_id>/stap", methods=["POST"])
+@roles_required(*VISIT_ROLES)
+def visit_progress(visit_id: int):
+    """Record a step (form field ``step``; ``counter_id`` for a call) and go back to the
+    page in ``next``. A step that does not fit is refused with a message; nothing changes."""
+    visit = visit_or_404(db.session, current_user, visit_id)
+    step = request.form.get("step", "")
+    if step not in PROGRESS_STEPS:
+        abort(400)
+    try:
+        record_progress(
+            db.session, current_user, visit, step, utcnow(), counter_id=_counter_from_form()
+        )
+    except BookingError as refusal:
+        db.session.rollback()
+        flash(refusal.message(), "error")
+    else:
+        db.session.commit()
+        flash(step_message(step, visit.reference), "success")
+    return redirect(
+        safe_next(request.form.get("next")) if request.form.get("next") else url_for("staff.today")
+    )
