@@ -1,1 +1,280 @@
-"""(being written)"""
+"""The Today page: one day's visits of a team (or of one of its counters) in time order,
+with how far each resident got and buttons for the next step of their day.
+
+A clerk or planner sees their own team; central reception and administrators may pick any
+team, or every team at once. Past and future days are read-only: steps are only recorded
+on the visit's own day (see :func:`portal.staff.operations.record_progress`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter as Tally
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from ..extensions import db
+from ..i18n import _
+from ..models import (
+    Appointment,
+    AppointmentService,
+    AppointmentStatus,
+    AuditAction,
+    Counter,
+    Service,
+    StaffMember,
+    Team,
+)
+from ..models.base import MAX_ID
+from ..notifications.summary import local_date, local_time
+from ..timeutil import (
+    end_of_local_day,
+    local_datetime,
+    local_today,
+    start_of_local_day,
+    to_local,
+    utcnow,
+)
+from . import blueprint
+from .access import (
+    ALL_ROLES,
+    can_see_team,
+    filter_visible_visits,
+    roles_required,
+    team_or_404,
+    team_scope,
+    visible_teams,
+)
+from .audit import record
+from .reception import STAGE_LABELS
+
+# ``team=all``: every team (central reception and administrators only).
+ALL_TEAMS = "all"
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+_ID = re.compile(r"[0-9]{1,10}")
+# Days further away than this are refused (and never overflow the date arithmetic).
+MAX_DAYS_AWAY = 3660
+# The stages the summary at the top counts, in the order of a visit's day.
+SUMMARY_STAGES = ("expected", "waiting", "called", "in_service", "done", "no_show", "pending")
+# The steps each stage offers as buttons; "no_show" only once the start time has passed.
+STEPS_BY_STAGE = {
+    "expected": ("arrive", "no_show"),
+    "waiting": ("call", "start", "undo"),
+    "called": ("call", "start", "undo"),
+    "in_service": ("finish", "undo"),
+}
+
+
+@dataclass
+class DayFilter:
+    """What the page shows: a day, a team (None: every team) and maybe one counter."""
+
+    day: date | None
+    team: Team | None
+    counter: Counter | None = None
+    # The counter asked for belonged to another team than the one chosen: it was ignored.
+    counter_ignored: bool = False
+
+
+@dataclass
+class DayOverview:
+    """The day's visits that still count (not cancelled), and how many were cancelled or
+    never confirmed in time; ``counts`` holds the number of visits per stage."""
+
+    visits: list[Appointment] = field(default_factory=list)
+    cancelled: int = 0
+    lapsed: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def parse_day(raw: str | None, today: date) -> date | None:
+    """The day in ``YYYY-MM-DD`` (today when absent or empty); None when it is not a real
+    date or lies more than :data:`MAX_DAYS_AWAY` days from today."""
+    text = (raw or "").strip()
+    if not text:
+        return today
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if abs((day - today).days) <= MAX_DAYS_AWAY else None
+
+
+def parse_id(raw: str) -> int:
+    """A database id from the query string; 404 when it cannot be one (so a wrong id and
+    one that is not the reader's read the same)."""
+    if not _ID.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
+        abort(404)
+    return int(raw)
+
+
+def chosen_team(session: Session, member: StaffMember, raw: str | None) -> Team | None:
+    """The team of ``team=`` (default: the member's own); None for ``team=all``. A team
+    the member does not work for, or ``all`` for a one-team role, is answered with 404."""
+    text = (raw or "").strip()
+    if not text:
+        return team_or_404(session, member, member.team_id)
+    if text == ALL_TEAMS:
+        if team_scope(member) is not None:
+            abort(404)
+        return None
+    return team_or_404(session, member, parse_id(text))
+
+
+def chosen_counter(
+    session: Session, member: StaffMember, raw: str | None, team: Team | None
+) -> tuple[Counter | None, bool]:
+    """The counter of ``counter=`` and whether it was ignored. A counter of a team the
+    member may not see, or none at all, is 404; one of another visible team than the
+    chosen one (the form was sent after switching teams) is ignored."""
+    text = (raw or "").strip()
+    if not text:
+        return None, False
+    counter = session.get(Counter, parse_id(text))
+    if counter is None or not can_see_team(member, counter.team_id):
+        abort(404)
+    if team is not None and counter.team_id != team.id:
+        return None, True
+    return counter, False
+
+
+def load_day_visits(
+    session: Session, member: StaffMember, day: date, team: Team | None, counter: Counter | None
+) -> list[Appointment]:
+    """Every visit of ``day`` the member may see, of ``team`` (None: all) and ``counter``
+    (None: all), cancelled ones too, in time order; with services, clerk and counters
+    loaded up front so that the table needs no query per row."""
+    query = (
+        select(Appointment)
+        .where(
+            filter_visible_visits(member),
+            Appointment.filter_between(start_of_local_day(day), end_of_local_day(day)),
+        )
+        .options(
+            selectinload(Appointment.booked_services)
+            .joinedload(AppointmentService.service)
+            .selectinload(Service.texts),
+            joinedload(Appointment.staff),
+            joinedload(Appointment.counter),
+            joinedload(Appointment.called_counter),
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    if team is not None:
+        query = query.where(Appointment.filter_teams([team.id]))
+    if counter is not None:
+        query = query.where(Appointment.counter_id == counter.id)
+    return list(session.scalars(query))
+
+
+def day_overview(visits: list[Appointment], now: datetime) -> DayOverview:
+    """Split the day's visits: the cancelled ones and the unconfirmed ones whose time went
+    back are only counted; the rest are listed and counted per stage."""
+    overview = DayOverview()
+    for visit in visits:
+        if visit.status == AppointmentStatus.CANCELLED:
+            overview.cancelled += 1
+        elif visit.activation_expired(now):
+            overview.lapsed += 1
+        else:
+            overview.visits.append(visit)
+    tally = Tally(visit.stage for visit in overview.visits)
+    overview.counts = {stage: tally.get(stage, 0) for stage in SUMMARY_STAGES}
+    return overview
+
+
+@blueprint.app_template_global("progress_steps")
+def progress_steps(visit: Appointment, now: datetime | None = None) -> list[str]:
+    """The steps a page offers as buttons for ``visit`` at ``now``: only for a confirmed
+    visit on its own day, those that fit its stage (the progress endpoint checks again)."""
+    now = now or utcnow()
+    if visit.status != AppointmentStatus.CONFIRMED:
+        return []
+    if to_local(visit.starts_at).date() != local_today(now):
+        return []
+    steps = STEPS_BY_STAGE.get(visit.stage, ())
+    return [step for step in steps if step != "no_show" or now >= visit.starts_at]
+
+
+def read_filter(session: Session, member: StaffMember, now: datetime) -> DayFilter:
+    """The day, team and counter of the query string, checked (404 for what the member
+    may not see; ``day`` None when unreadable)."""
+    day = parse_day(request.args.get("day"), local_today(now))
+    team = chosen_team(session, member, request.args.get("team"))
+    counter, ignored = chosen_counter(session, member, request.args.get("counter"), team)
+    return DayFilter(day=day, team=team, counter=counter, counter_ignored=ignored)
+
+
+def counters_to_pick(session: Session, member: StaffMember, team: Team | None) -> list[Counter]:
+    """The counters of the filter's list: the team's, or every visible team's, by number."""
+    query = select(Counter).order_by(Counter.number)
+    if team is not None:
+        query = query.where(Counter.team_id == team.id)
+    else:
+        scope = team_scope(member)
+        if scope is not None:
+            query = query.where(Counter.team_id.in_(scope))
+    return list(session.scalars(query))
+
+
+def _day_link(chosen: DayFilter, day: date) -> str:
+    """This page for another ``day``, keeping the team and counter."""
+    arguments = {"day": day.isoformat()}
+    arguments["team"] = str(chosen.team.id) if chosen.team else ALL_TEAMS
+    if chosen.counter is not None:
+        arguments["counter"] = str(chosen.counter.id)
+    return url_for("staff.today", **arguments)
+
+
+@blueprint.route("/vandaag")
+@roles_required(*ALL_ROLES)
+def today():
+    """The day's visits of a team or counter, with a summary per stage and a button for
+    each next step; ``day``, ``team`` and ``counter`` in the query string choose what."""
+    now = utcnow()
+    chosen = read_filter(db.session, current_user, now)
+    page = {
+        "chosen": chosen,
+        "teams": visible_teams(db.session, current_user),
+        "may_pick_all": team_scope(current_user) is None,
+        "counters": counters_to_pick(db.session, current_user, chosen.team),
+        "local_time": local_time,
+        "stage_labels": STAGE_LABELS,
+        "summary_stages": SUMMARY_STAGES,
+    }
+    if chosen.day is None:
+        problem = _("Geef een geldige datum in de vorm JJJJ-MM-DD.")
+        return render_template("staff/today.html", problem=problem, **page), 400
+    visits = load_day_visits(db.session, current_user, chosen.day, chosen.team, chosen.counter)
+    overview = day_overview(visits, now)
+    record(
+        db.session,
+        current_user,
+        AuditAction.VIEW,
+        "today.view",
+        team_id=chosen.team.id if chosen.team else None,
+        detail={"day": chosen.day.isoformat(), "visits": len(overview.visits)},
+        now=now,
+    )
+    # Rendered before the commit, which would expire the loaded visits row by row.
+    html = render_template(
+        "staff/today.html",
+        overview=overview,
+        now=now,
+        is_today=chosen.day == local_today(now),
+        day_name=local_date(local_datetime(chosen.day, time(12))),
+        previous_day=_day_link(chosen, chosen.day - timedelta(days=1)),
+        next_day=_day_link(chosen, chosen.day + timedelta(days=1)),
+        this_page=request.full_path.rstrip("?"),
+        **page,
+    )
+    db.session.commit()
+    return html
