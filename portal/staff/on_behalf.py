@@ -1,1 +1,400 @@
-"""(being written)"""
+"""Booking on behalf of a resident, at reception or on the phone, with a printable
+confirmation.
+
+Three pages, server-rendered and without JavaScript, carry the choice in the query
+string: the services and persons (every active service of the person's teams, also those
+by invitation only) → the free times of a day (no minimum notice: a resident at the desk
+can be seen now) → the resident's details. Booking goes through
+:func:`portal.staff.operations.book_for_resident` (no captcha, no cap per e-mail address)
+and ends on the printout: the confirmation in the resident's language, to hand over when
+no mail goes out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import wraps
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import MultiDict
+
+from ..availability import STAFF_HORIZON_DAYS, load_availability, visit_duration
+from ..booking.errors import BookingError, NotBookable
+from ..booking.operations import can_change
+from ..booking.selection import free_slot_at, resolve_services
+from ..booking.settings import BookingSettings
+from ..booking.steps import MAX_PERSONS_SHOWN, parse_day, parse_ids, parse_persons, parse_start
+from ..extensions import db
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, text_direction
+from ..models import Appointment, AuditAction, Service, StaffMember, Team
+from ..models.base import MAX_ID
+from ..notifications.links import manage_url
+from ..notifications.qr import reference_qr_svg
+from ..notifications.summary import (
+    SOURCE_LANGUAGE,
+    local_moment,
+    local_time,
+    service_documents,
+    visit_summary,
+)
+from ..scheduling import FreeSlot
+from ..timeutil import CITY_TZ, local_today, to_local, utcnow
+from . import blueprint
+from .access import (
+    ALL_ROLES,
+    VISIT_ROLES,
+    can_see_team,
+    roles_required,
+    visible_teams,
+    visit_or_404,
+)
+from .audit import record
+from .on_behalf_forms import StaffContactForm
+from .operations import book_for_resident
+
+# "The first days with free times": how many are offered, and how far ahead they are sought.
+FIRST_FREE_DAYS_SHOWN = 10
+FIRST_FREE_DAYS_SEARCHED = 60
+# More ``service`` values than this is not a real choice (a visit has at most four).
+MAX_SERVICE_VALUES = 10
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    """The services (one team) and the number of persons staff picked."""
+
+    services: list[Service]
+    persons: int
+
+    @property
+    def team(self) -> Team:
+        """The team the visit is for."""
+        return self.services[0].team
+
+    def args(self, **extra) -> dict:
+        """Query arguments that carry this choice to the next page."""
+        return {
+            "service": [service.id for service in self.services],
+            "persons": self.persons,
+            **extra,
+        }
+
+
+class _Refusal(Exception):
+    """The request cannot go on; ``response`` is the page that says why."""
+
+    def __init__(self, response) -> None:
+        super().__init__()
+        self.response = response
+
+
+def _answers_refusals(view):
+    """Decorator: a :class:`_Refusal` raised by ``view`` is answered with its page."""
+
+    @wraps(view)
+    def answered(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except _Refusal as refusal:
+            return refusal.response
+
+    return answered
+
+
+def bookable_services(session: Session, member: StaffMember) -> list[tuple[Team, list[Service]]]:
+    """Every active service ``member`` may book, grouped by team (their own team for a
+    clerk or planner, every team for reception and administrators, their own first), in
+    the city's order."""
+    teams = visible_teams(session, member)
+    services = session.scalars(
+        Service.listed()
+        .where(Service.team_id.in_([team.id for team in teams]))
+        .options(selectinload(Service.texts))
+    ).all()
+    teams.sort(key=lambda team: team.id != member.team_id)
+    groups = [(team, [s for s in services if s.team_id == team.id]) for team in teams]
+    return [(team, listed) for team, listed in groups if listed]
+
+
+def _services_page(args: MultiDict, error: str | None = None, status: int = 200):
+    """Step 1, with the services and persons in ``args`` ticked again."""
+    chosen = parse_ids(args.getlist("service")[:MAX_SERVICE_VALUES]) or []
+    page = render_template(
+        "staff/book_services.html",
+        groups=bookable_services(db.session, current_user),
+        chosen=set(chosen),
+        persons=args.get("persons", "1"),
+        max_persons=MAX_PERSONS_SHOWN,
+        error=error,
+    )
+    return page, status
+
+
+def _invalid_page(message: str, back_url: str, back_label: str, status: int = 400):
+    """A page that says what is wrong with the request and where to go on."""
+    page = render_template(
+        "staff/book_invalid.html", message=message, back_url=back_url, back_label=back_label
+    )
+    return page, status
+
+
+def _choice(args: MultiDict) -> StaffChoice:
+    """The services and persons in ``args``. A service of a team the signed-in person
+    does not work for is answered with 404; anything else that cannot be one visit with
+    step 1 and a message (422)."""
+    values = args.getlist("service")
+    if not values:
+        raise _Refusal(_services_page(args, _("Kies minstens één dienst."), 422))
+    ids = parse_ids(values) if len(values) <= MAX_SERVICE_VALUES else None
+    persons = parse_persons(args.get("persons"))
+    invalid = _(
+        "Deze keuze kan niet in één afspraak. Kies hoogstens vier diensten van hetzelfde "
+        "team, voor niet meer personen dan de dienst toelaat."
+    )
+    if not ids or persons is None or any(not 0 < service_id <= MAX_ID for service_id in ids):
+        raise _Refusal(_services_page(args, invalid, 422))
+    team_ids = set(db.session.scalars(select(Service.team_id).where(Service.id.in_(ids))))
+    if any(not can_see_team(current_user, team_id) for team_id in team_ids):
+        abort(404)
+    try:
+        services = resolve_services(db.session, ids, persons, public_only=False)
+    except NotBookable:
+        raise _Refusal(_services_page(args, invalid, 422)) from None
+    return StaffChoice(services, persons)
+
+
+def _bookable_days(now: datetime) -> tuple[date, date]:
+    """The first and last day staff may book on."""
+    today = local_today(now)
+    return today, today + timedelta(days=STAFF_HORIZON_DAYS)
+
+
+def _day(value: str | None, choice: StaffChoice, now: datetime) -> date:
+    """The day in ``value`` (today when there is none); 400 for anything but a day staff
+    may book on."""
+    first, last = _bookable_days(now)
+    day = parse_day(value) if value else first
+    if day is None or not first <= day <= last:
+        message = _(
+            "Kies een dag tussen vandaag en %(last)s.", last=format_date(last, format="long")
+        )
+        back = url_for("staff.book_time", **choice.args())
+        raise _Refusal(_invalid_page(message, back, _("Terug naar de vrije tijdstippen")))
+    return day
+
+
+def _start(value: str | None, choice: StaffChoice, now: datetime) -> datetime:
+    """The start time in ``value`` (aware ISO 8601); 400 for anything else, or a time
+    outside the days staff may book on."""
+    first, last = _bookable_days(now)
+    try:
+        start = parse_start(value)
+        day = to_local(start).date() if start is not None else None
+    except (ValueError, OverflowError):
+        start = day = None
+    if start is None or not first <= day <= last:
+        message = _("Dit tijdstip kan niet worden geboekt. Kies een tijdstip uit de lijst.")
+        back = url_for("staff.book_time", **choice.args())
+        raise _Refusal(_invalid_page(message, back, _("Terug naar de vrije tijdstippen")))
+    return start
+
+
+def _clerk(value: str | None, choice: StaffChoice, start: datetime) -> StaffMember | None:
+    """The clerk asked for in ``value``, or None for "the least busy one"; 400 for a
+    value that is no clerk at all."""
+    if not value:
+        return None
+    member = None
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        member = db.session.get(StaffMember, int(value))
+    if member is None or not member.active:
+        back = url_for("staff.book_time", **choice.args(day=to_local(start).date().isoformat()))
+        message = _("Deze medewerker bestaat niet. Kies een medewerker uit de lijst.")
+        raise _Refusal(_invalid_page(message, back, _("Terug naar de vrije tijdstippen")))
+    return member
+
+
+def _clerks_free(slots: list[FreeSlot]) -> list[StaffMember]:
+    """The people free at one or more of ``slots``, by name."""
+    ids = {staff_id for slot in slots for staff_id in slot.staff_ids}
+    query = select(StaffMember).where(StaffMember.id.in_(ids)).order_by(StaffMember.name)
+    return list(db.session.scalars(query)) if ids else []
+
+
+@blueprint.get("/afspraak-maken")
+@roles_required(*ALL_ROLES)
+def book_start():
+    """Step 1: the services (several of one team may be combined) and the persons."""
+    return _services_page(request.args)
+
+
+@blueprint.get("/afspraak-maken/tijd")
+@roles_required(*ALL_ROLES)
+@_answers_refusals
+def book_time():
+    """Step 2: the free times of a day for staff (from now on, up to a year ahead), the
+    first days that still have free times, and optionally the clerk."""
+    choice = _choice(request.args)
+    now = utcnow()
+    day = _day(request.args.get("day"), choice, now)
+    first, last = _bookable_days(now)
+    search_until = min(first + timedelta(days=FIRST_FREE_DAYS_SEARCHED), last)
+
+    def availability(from_day: date, to_day: date):
+        return load_availability(
+            db.session,
+            choice.services,
+            choice.persons,
+            from_day,
+            to_day,
+            now,
+            grid_minutes=BookingSettings.current().grid_minutes,
+            tz=CITY_TZ,
+            for_staff=True,
+        )
+
+    ahead = availability(first, search_until)
+    on_day = ahead.on(day) if day <= search_until else availability(day, day)
+    slots = on_day.slots()
+    return render_template(
+        "staff/book_time.html",
+        choice=choice,
+        day=day,
+        first_day=first,
+        last_day=last,
+        first_free_days=ahead.days()[:FIRST_FREE_DAYS_SHOWN],
+        slots=slots,
+        clerks=_clerks_free(slots),
+    )
+
+
+@blueprint.route("/afspraak-maken/gegevens", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+@_answers_refusals
+def book_details():
+    """Step 3: the resident's details; submitting books the visit (confirmed at once)
+    and opens the printout. A time taken in the meantime is answered with 409."""
+    choice = _choice(request.args)
+    now = utcnow()
+    start = _start(request.args.get("start"), choice, now)
+    clerk = _clerk(request.args.get("staff_id"), choice, start)
+    settings = BookingSettings.current()
+    form = StaffContactForm()
+    message, status = None, 200
+    if form.validate_on_submit():
+        try:
+            visit = book_for_resident(
+                db.session,
+                current_user,
+                choice.services,
+                choice.persons,
+                start,
+                form.contact(),
+                now,
+                settings,
+                staff_id=clerk.id if clerk else None,
+            )
+        except BookingError as refusal:
+            db.session.rollback()
+            message, status = refusal.message(), refusal.status
+        else:
+            db.session.commit()
+            return redirect(url_for("staff.booking_printout", visit_id=visit.id))
+    elif request.method == "POST":
+        status = 400
+    else:
+        slot = free_slot_at(
+            db.session, choice.services, choice.persons, start, now, settings, for_staff=True
+        )
+        if slot is None or (clerk is not None and clerk.id not in slot.staff_ids):
+            message, status = _("Dit tijdstip is niet (meer) vrij. Kies een ander tijdstip."), 409
+    return render_template(
+        "staff/book_details.html",
+        form=form,
+        choice=choice,
+        start=start,
+        end=start + visit_duration(choice.services, choice.persons),
+        clerk=clerk,
+        message=message,
+        times_url=url_for("staff.book_time", **choice.args(day=to_local(start).date().isoformat())),
+        action_url=url_for(
+            "staff.book_details",
+            **choice.args(start=start.isoformat(), staff_id=clerk.id if clerk else ""),
+        ),
+    ), status
+
+
+def _documents_to_bring(visit: Appointment, language: str) -> list[tuple[Service, list[str], str]]:
+    """(service, documents, language of that list) for every service that asks for
+    documents; a list falls back to Dutch where the translation has none."""
+    listed = []
+    for service in visit.services:
+        documents = service_documents(service, language)
+        if documents:
+            text = service.text(language)
+            own = text.language if text.document_list else SOURCE_LANGUAGE
+            listed.append((service, documents, own))
+    return listed
+
+
+def render_printout_sheet(visit: Appointment, now: datetime) -> Markup:
+    """The confirmation of ``visit`` in the resident's language (its ``language``): when,
+    where, what to bring, the reference with its QR code and the manage link."""
+    language = visit.language if visit.language in LANGUAGES else DEFAULT_LANGUAGE
+    config = current_app.config
+    settings = BookingSettings.current()
+    with force_locale(language):
+        qr_label = _("QR-code van referentie %(reference)s", reference=visit.reference)
+        changeable = can_change(visit, now, settings)
+        html = render_template(
+            "staff/book_printout_sheet.html",
+            visit=visit,
+            summary=visit_summary(visit, language, config),
+            end_time=local_time(visit.ends_at),
+            documents=_documents_to_bring(visit, language),
+            qr=Markup(reference_qr_svg(visit.reference, qr_label)),  # noqa: S704 - our own SVG
+            manage_link=manage_url(config, visit),
+            manage_until=local_moment(visit.starts_at - settings.manage_cutoff)
+            if changeable
+            else None,
+            phone=config.get("CITY_HALL_PHONE"),
+            language=language,
+            text_direction=text_direction(language),
+        )
+    return Markup(html)  # noqa: S704 - rendered by our own autoescaping template
+
+
+@blueprint.get("/afspraak/<int:visit_id>/afdruk")
+@roles_required(*VISIT_ROLES)
+def booking_printout(visit_id: int):
+    """The printable confirmation of a visit, in the resident's language, with a notice
+    (on screen only) whether a confirmation mail went out."""
+    visit = visit_or_404(db.session, current_user, visit_id)
+    record(
+        db.session,
+        current_user,
+        AuditAction.VIEW,
+        "visit.printout",
+        visit=visit,
+        detail={"language": visit.language, "mailed": bool(visit.email)},
+    )
+    db.session.commit()
+    staff_language = current_language()
+    sheet = render_printout_sheet(visit, utcnow())
+    visit_url = None
+    if "staff.visit" in current_app.view_functions:
+        visit_url = url_for("staff.visit", visit_id=visit.id)
+    return render_template(
+        "staff/printout.html",
+        visit=visit,
+        sheet=sheet,
+        visit_url=visit_url,
+        language=staff_language,
+        text_direction=text_direction(staff_language),
+    )

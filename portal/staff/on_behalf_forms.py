@@ -1,0 +1,103 @@
+"""The contact form staff fill in when they book for a resident at the desk or on the phone.
+
+It is the residents' :class:`~portal.booking.forms.ContactForm` with the e-mail address
+optional (without one, no mail goes out and staff print the confirmation instead) and
+with labels that speak about the resident rather than to them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from ..booking.forms import NO_CONTROL, PHONE_PATTERN, ContactForm
+from ..booking.operations import ContactDetails
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
+from ..spoken_languages import OTHER
+
+
+def _strip(value):
+    """Leading and trailing spaces never count."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class StaffContactForm(ContactForm):
+    """Who comes, filled in by staff: name required, e-mail and phone optional, the
+    language of the confirmation (mail and printout), the language spoken at the counter,
+    an interpreter, a remark."""
+
+    name = StringField(
+        _l("Naam van de bewoner"),
+        description=_l("Voornaam en familienaam, zoals op het identiteitsdocument."),
+        validators=[
+            DataRequired(message=_l("Vul de naam van de bewoner in.")),
+            Length(max=120, message=_l("De naam mag hoogstens 120 tekens lang zijn.")),
+            Regexp(NO_CONTROL, message=_l("De naam bevat tekens die we niet kunnen gebruiken.")),
+        ],
+        filters=[_strip],
+    )
+    email = EmailField(
+        _l("E-mailadres (niet verplicht)"),
+        description=_l(
+            "Met een e-mailadres krijgt de bewoner de bevestiging en de link om de afspraak "
+            "te beheren. Zonder e-mailadres drukt u de bevestiging af."
+        ),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Dit e-mailadres is te lang.")),
+            Email(
+                message=_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.be."),
+                check_deliverability=False,
+            ),
+        ],
+        filters=[_strip],
+    )
+    phone = StringField(
+        _l("Telefoonnummer (niet verplicht)"),
+        description=_l("Bijvoorbeeld 0470 12 34 56."),
+        validators=[
+            Optional(),
+            Regexp(
+                PHONE_PATTERN,
+                message=_l("Vul een telefoonnummer in met cijfers, zoals 0470 12 34 56."),
+            ),
+        ],
+        filters=[_strip],
+    )
+    language = SelectField(
+        _l("Taal van de bevestiging"),
+        description=_l("De taal van de e-mail en van de afdruk."),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()
+        ],
+        default=DEFAULT_LANGUAGE,
+        validators=[DataRequired(message=_l("Kies de taal van de bevestiging."))],
+    )
+    spoken_language = SelectField(
+        _l("Taal aan het loket"),
+        description=_l("Zo kan het team een collega plannen die deze taal spreekt, of een tolk."),
+        choices=[],
+        default=DEFAULT_LANGUAGE,
+        validators=[DataRequired(message=_l("Kies de taal die de bewoner aan het loket spreekt."))],
+    )
+    interpreter_needed = BooleanField(_l("Tolk nodig"))
+    remark = TextAreaField(
+        _l("Opmerking (niet verplicht)"),
+        description=_l("Bijvoorbeeld: komt met een rolstoel. Noteer geen rijksregisternummer."),
+        validators=[
+            Length(max=1000, message=_l("De opmerking mag hoogstens 1000 tekens lang zijn.")),
+            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+        ],
+    )
+
+    def validate_spoken_language_other(self, field) -> None:
+        """ "Another language" needs its name."""
+        if self.spoken_language.data == OTHER and not field.data:
+            raise ValidationError(_l("Schrijf welke taal de bewoner spreekt."))
+
+    def contact(self) -> ContactDetails:
+        """The validated details as the booking operations take them; no address is
+        stored as none (not as an empty text), so no mail is queued."""
+        return dataclasses.replace(super().contact(), email=self.email.data or None)
