@@ -97,9 +97,10 @@ def parse_start(value: str | None) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        # 0001-01-01T00:00:00+14:00 parses, but lies before the first representable UTC.
+        return as_utc(moment) if moment.tzinfo is not None else None
+    except (ValueError, OverflowError):
         return None
-    return as_utc(moment) if moment.tzinfo is not None else None
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,12 @@ def navigation_for(member: StaffMember) -> list[tuple[str, str]]:
 @login_manager.user_loader
 def _load_member(member_id: str) -> StaffMember | None:
     """The signed-in staff member of a session, if the account is still usable."""
-    if not member_id.isdigit():
+    from .access import parse_id
+
+    member_key = parse_id(member_id)
+    if member_key is None:
         return None
-    member = db.session.get(StaffMember, int(member_id))
+    member = db.session.get(StaffMember, member_key)
     return member if member is not None and member.is_active else None
 
 
@@ -62,10 +65,17 @@ def _ask_to_sign_in():
     return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
 
 
+# Pages that need no sign-in: the hall's call display, the calendar feeds (their token is
+# the credential) and the sign-in page. An idle session does not stand in their way.
+OPEN_ENDPOINTS = frozenset(
+    {"staff.sign_in", "staff.feed", "staff.call_display", "staff.call_display_data"}
+)
+
+
 @blueprint.before_request
 def _end_idle_session():
     """Sign out a session that did nothing for ``STAFF_IDLE_MINUTES``; note activity."""
-    if not current_user.is_authenticated:
+    if request.endpoint in OPEN_ENDPOINTS or not current_user.is_authenticated:
         return None
     from flask import current_app
 
@@ -107,4 +117,5 @@ from . import (  # noqa: E402, F401 - routes register on import
     today,
     views,
     visit,
+    waiting_room,
 )

@@ -26,6 +26,15 @@ CITY_WIDE_ROLES = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})
 VISIT_ROLES = (StaffRole.CLERK, StaffRole.PLANNER, StaffRole.RECEPTION, StaffRole.ADMIN)
 
 
+def parse_id(raw: str | None) -> int | None:
+    """A row id from a URL or form value: ASCII digits within the id range, else None
+    (``"²".isdigit()`` is true, but ``int("²")`` fails, so both checks are needed)."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
+
+
 def roles_required(*roles: StaffRole):
     """Decorator: the view needs a signed-in staff member with one of ``roles``; others
     are sent to sign in (not signed in) or refused with 403 (signed in, wrong role)."""

@@ -10,20 +10,19 @@ from ..booking.errors import BookingError
 from ..extensions import db
 from ..i18n import _
 from ..models import Counter
-from ..models.base import MAX_ID
 from ..timeutil import utcnow
 from . import blueprint
-from .access import VISIT_ROLES, roles_required, visit_or_404
+from .access import VISIT_ROLES, parse_id, roles_required, visit_or_404
 from .auth import safe_next
 from .operations import PROGRESS_STEPS, record_progress
 
 
 def _counter_from_form() -> int | None:
     """The counter a resident is called to (``counter_id`` in the form), if a real one."""
-    raw = request.form.get("counter_id", "")
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    counter_id = parse_id(request.form.get("counter_id"))
+    if counter_id is None:
         return None
-    counter = db.session.get(Counter, int(raw))
+    counter = db.session.get(Counter, counter_id)
     return counter.id if counter is not None and counter.active else None
 
 

@@ -7,6 +7,16 @@ import pytest
 from tests.web.staff_helpers import new_client, signed_in
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test counts sign-ins and bookings from zero: with the clock frozen, earlier
+    tests' requests would otherwise fill the limiter's windows."""
+    from portal.antibot import limiter
+
+    yield
+    limiter.reset()
+
+
 @pytest.fixture
 def staff_client(demo_app, frozen_clock):
     """``staff_client(role)``: a client of the demo portal signed in as that role's demo
