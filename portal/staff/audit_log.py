@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -223,7 +223,6 @@ def audit_log():
         actions=ACTION_LABELS,
         teams=teams,
         linkable=existing_visits(db.session, events),
-        can_link="staff.visit" in current_app.view_functions,
         compact_detail=compact_detail,
         page_size=PAGE_SIZE,
     )

@@ -124,9 +124,9 @@ def resolve_scope(session: Session, member: StaffMember, kind: str, raw_id: str)
 
 
 def scope_title(scope: CalendarScope, language: str) -> str:
-    """Whose calendar, in words: the team, "Loket 3" or the staff member's name."""
+    """Whose calendar, in words: the team, "Balie 3" or the staff member's name."""
     if scope.kind == "counter":
-        return _("Loket %(number)s", number=scope.counter.number)
+        return _("Balie %(number)s", number=scope.counter.number)
     if scope.kind == "staff":
         return scope.member.name
     return scope.team.name(language)
@@ -151,7 +151,7 @@ def scope_staff(session: Session, scope: CalendarScope) -> list[StaffMember]:
 def calendar_resources(session: Session, scope: CalendarScope) -> list[dict]:
     """The component's columns ("resources"): the staff members, or the counter."""
     if scope.kind == "counter":
-        title = _("Loket %(number)s", number=scope.counter.number)
+        title = _("Balie %(number)s", number=scope.counter.number)
         return [{"id": str(scope.counter.id), "title": title}]
     return [{"id": str(member.id), "title": member.name} for member in scope_staff(session, scope)]
 
@@ -274,7 +274,7 @@ def shift_events(
     events = []
     for shift in session.scalars(query):
         if shift.kind == ShiftKind.COUNTER:
-            title = _("Loket %(number)s", number=shift.counter.number)
+            title = _("Balie %(number)s", number=shift.counter.number)
             css = CLASS_COUNTER_SHIFT
         else:
             title, css = _("Backoffice"), CLASS_BACK_OFFICE

@@ -128,11 +128,11 @@ def read_page_request(today: date) -> PageRequest:
     if scope:
         found = _SCOPE.fullmatch(scope)
         if found is None:
-            asked.problem = _("Kies een team, loket of medewerker uit de lijst.")
+            asked.problem = _("Kies een team, balie of medewerker uit de lijst.")
         else:
             asked.kind, asked.raw_id = found.groups()
     if asked.kind not in SCOPE_KINDS:
-        asked.problem = _("Kies een team, loket of medewerker uit de lijst.")
+        asked.problem = _("Kies een team, balie of medewerker uit de lijst.")
     if asked.problem:
         # Show the form with the reader's own team, and say what was wrong.
         asked.kind, asked.raw_id = "team", ""
@@ -174,8 +174,8 @@ def scope_choices(session: Session, member: StaffMember, language: str) -> list[
     groups = [
         (_("Teams"), [(f"team-{team.id}", team.name(language)) for team in teams]),
         (
-            _("Loketten"),
-            [(f"counter-{c.id}", _("Loket %(number)s", number=c.number)) for c in counters],
+            _("Balies"),
+            [(f"counter-{c.id}", _("Balie %(number)s", number=c.number)) for c in counters],
         ),
     ]
     for team in teams:
@@ -295,7 +295,7 @@ def calendar_events():
         return _json_error(400, _("Vraag een periode van ten hoogste zes weken op."))
     kind = request.args.get("by", "").strip() or "team"
     if kind not in SCOPE_KINDS:
-        return _json_error(400, _("Kies een team, loket of medewerker uit de lijst."))
+        return _json_error(400, _("Kies een team, balie of medewerker uit de lijst."))
     try:
         scope = resolve_scope(db.session, current_user, kind, request.args.get("id", ""))
     except ScopeNotFound:

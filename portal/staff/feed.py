@@ -236,10 +236,8 @@ def visit_notes(visit: Appointment, portal_url: str | None) -> str:
     return "\n".join(lines)
 
 
-def _portal_link(visit: Appointment) -> str | None:
-    """The absolute address of the visit's page in the workspace, when that page exists."""
-    if "staff.visit" not in current_app.view_functions:
-        return None
+def _portal_link(visit: Appointment) -> str:
+    """The absolute address of the visit's page in the workspace."""
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     return base + url_for("staff.visit", visit_id=visit.id)
 

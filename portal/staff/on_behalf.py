@@ -387,9 +387,7 @@ def booking_printout(visit_id: int):
     db.session.commit()
     staff_language = current_language()
     sheet = render_printout_sheet(visit, utcnow())
-    visit_url = None
-    if "staff.visit" in current_app.view_functions:
-        visit_url = url_for("staff.visit", visit_id=visit.id)
+    visit_url = url_for("staff.visit", visit_id=visit.id)
     return render_template(
         "staff/printout.html",
         visit=visit,

@@ -76,11 +76,11 @@ class StaffContactForm(ContactForm):
         validators=[DataRequired(message=_l("Kies de taal van de bevestiging."))],
     )
     spoken_language = SelectField(
-        _l("Taal aan het loket"),
+        _l("Taal aan de balie"),
         description=_l("Zo kan het team een collega plannen die deze taal spreekt, of een tolk."),
         choices=[],
         default=DEFAULT_LANGUAGE,
-        validators=[DataRequired(message=_l("Kies de taal die de bewoner aan het loket spreekt."))],
+        validators=[DataRequired(message=_l("Kies de taal die de bewoner aan de balie spreekt."))],
     )
     interpreter_needed = BooleanField(_l("Tolk nodig"))
     remark = TextAreaField(

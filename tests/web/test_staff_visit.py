@@ -214,7 +214,7 @@ def test_visit_page_shows_everything_about_the_visit(app, city):
         "Tolk nodig",
         "Komt met rolstoel",
         "Door een medewerker",
-        "Loket 1",
+        "Balie 1",
         "Bediende 0",
         "Identiteitskaart aanvragen",
         "09:00",
@@ -357,5 +357,5 @@ def test_visit_page_shows_the_recorded_steps_and_its_buttons_return_here(app, ci
     visit.called_counter_id = city.counters[0].id
     db.session.commit()
     page = client.get(path).get_data(as_text=True)
-    assert "om 07:10" in page and "om 07:20" in page and "naar loket 1" in page
+    assert "om 07:10" in page and "om 07:20" in page and "naar balie 1" in page
     assert 'class="stage stage-called"' in page and "Oproepen" in page
