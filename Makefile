@@ -68,6 +68,7 @@ translations: update-messages compile-messages
 bench: install-test
 	$(BIN)/python bench/availability.py
 	$(BIN)/python bench/booking.py
+	$(BIN)/python bench/staff.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

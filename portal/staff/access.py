@@ -4,19 +4,25 @@ A clerk or a planner works for one team and sees only that team's visits; centra
 reception and administrators work for every team. A visit belongs to the team of the
 person it is booked with. A visit outside a person's teams is answered with 404, the
 same as a visit that does not exist, so ids cannot be probed.
+
+Also the reading of ids, days and the team picker from a request, and what a list of
+visits loads up front, which every page that lists visits shares.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..booking.steps import parse_day
 from ..extensions import login_manager
-from ..models import Appointment, StaffMember, StaffRole, Team
+from ..models import Appointment, AppointmentService, Service, StaffMember, StaffRole, Team
 from ..models.base import MAX_ID
 
 ALL_ROLES = tuple(StaffRole)
@@ -24,6 +30,10 @@ ALL_ROLES = tuple(StaffRole)
 CITY_WIDE_ROLES = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})
 # Roles that work with the visits themselves (today, calendars, moving, cancelling).
 VISIT_ROLES = (StaffRole.CLERK, StaffRole.PLANNER, StaffRole.RECEPTION, StaffRole.ADMIN)
+# ``team=all``: every team (central reception and administrators only).
+ALL_TEAMS = "all"
+# A day as the staff pages write it: ISO week dates ("2026-W01-1") are not one.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_id(raw: str | None) -> int | None:
@@ -33,6 +43,20 @@ def parse_id(raw: str | None) -> int | None:
         return None
     value = int(raw)
     return value if 0 < value <= MAX_ID else None
+
+
+def id_or_404(raw: str | None) -> int:
+    """A row id from the query string; 404 when it cannot be one (so a wrong id and one
+    that is not the reader's read the same)."""
+    value = parse_id(raw)
+    if value is None:
+        abort(404)
+    return value
+
+
+def parse_date(raw: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` date (that shape only), or None when it is missing or unreadable."""
+    return parse_day(raw) if raw and _DAY.fullmatch(raw) else None
 
 
 def roles_required(*roles: StaffRole):
@@ -81,6 +105,23 @@ def filter_visible_visits(member: StaffMember):
     return true() if scope is None else Appointment.filter_teams(scope)
 
 
+def visit_list_options(*, called_counter: bool = False, staff_team: bool = False) -> tuple:
+    """Loader options for a list of visits: their services (with the texts), clerk and
+    counter up front, so that a table needs no query per row; ``called_counter`` and
+    ``staff_team`` (the clerk's team) too for the lists that show them."""
+    staff = joinedload(Appointment.staff)
+    options = [
+        selectinload(Appointment.booked_services)
+        .joinedload(AppointmentService.service)
+        .selectinload(Service.texts),
+        staff.joinedload(StaffMember.team) if staff_team else staff,
+        joinedload(Appointment.counter),
+    ]
+    if called_counter:
+        options.append(joinedload(Appointment.called_counter))
+    return tuple(options)
+
+
 def visit_or_404(session: Session, member: StaffMember, visit_id: int) -> Appointment:
     """The visit ``visit_id`` if ``member`` may see it; 404 otherwise (also for an id
     that does not exist, or is out of range)."""
@@ -102,3 +143,16 @@ def team_or_404(session: Session, member: StaffMember, team_id: int) -> Team:
     if team is None:
         abort(404)
     return team
+
+
+def chosen_team(session: Session, member: StaffMember, raw: str | None) -> Team | None:
+    """The team of ``team=`` (default: the member's own); None for ``team=all``. A team
+    the member does not work for, or ``all`` for a one-team role, is answered with 404."""
+    text = (raw or "").strip()
+    if not text:
+        return team_or_404(session, member, member.team_id)
+    if text == ALL_TEAMS:
+        if team_scope(member) is not None:
+            abort(404)
+        return None
+    return team_or_404(session, member, id_or_404(text))

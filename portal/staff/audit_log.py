@@ -21,17 +21,15 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..i18n import _, _l, current_language
 from ..models import Appointment, AuditAction, AuditEvent, StaffMember, StaffRole, Team
-from ..models.base import MAX_ID
 from ..timeutil import end_of_local_day, start_of_local_day
 from . import blueprint
-from .access import roles_required
+from .access import parse_date, parse_id, roles_required
 from .audit import record
 
 PAGE_SIZE = 100
 MAX_PAGE = 100_000
 # Dates outside these years are refused (and could not be turned into times anyway).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _REFERENCE_SHAPE = re.compile(r"[A-Z0-9]{1,16}")
 
 # What each action is called on the page.
@@ -114,11 +112,8 @@ def _day(name: str, label: str, problems: list[str]) -> date | None:
     raw = _text(name, 20)
     if not raw:
         return None
-    try:
-        if not _DATE_SHAPE.fullmatch(raw):
-            raise ValueError(raw)
-        day = date.fromisoformat(raw)
-    except ValueError:
+    day = parse_date(raw)
+    if day is None:
         problems.append(_("%(field)s is geen geldige datum (JJJJ-MM-DD).", field=label))
         return None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
@@ -140,9 +135,8 @@ def parse_filters() -> AuditFilters:
     problems = filters.problems
     actor = _text("actor", 20)
     if actor:
-        if actor.isdigit() and 0 < int(actor) <= MAX_ID:
-            filters.actor_id = int(actor)
-        else:
+        filters.actor_id = parse_id(actor)
+        if filters.actor_id is None:
             problems.append(_("Kies een medewerker uit de lijst."))
     filters.actor_email = _text("email", 254)
     action = _text("action", 20)
@@ -158,12 +152,13 @@ def parse_filters() -> AuditFilters:
             filters.reference = reference
         else:
             problems.append(_("Een referentie bestaat uit letters en cijfers."))
-    filters.first = _day("from", _("Van"), problems)
+    filters.first = _day("from", _("Vanaf"), problems)
     filters.last = _day("to", _("Tot en met"), problems)
     if filters.first and filters.last and filters.first > filters.last:
         problems.append(_("De begindatum ligt na de einddatum."))
     page = _text("page", 12)
-    filters.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    number = parse_id(page)
+    filters.page = number if number is not None and number <= MAX_PAGE else 1
     return filters
 
 

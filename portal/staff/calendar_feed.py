@@ -13,14 +13,13 @@ browser's local time (the staff's browsers run in Brussels).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ..availability import public_holidays
 from ..i18n import _, _l, ngettext
@@ -28,25 +27,20 @@ from ..models import (
     Absence,
     AbsenceKind,
     Appointment,
-    AppointmentService,
     AppointmentStatus,
     Closure,
     Counter,
-    Service,
     Shift,
     ShiftKind,
     StaffMember,
     Team,
 )
-from ..models.base import MAX_ID
 from ..notifications.summary import local_time
 from ..timeutil import isoformat_local
-from .access import can_see_team, filter_visible_visits
+from .access import can_see_team, filter_visible_visits, parse_id, visit_list_options
 
 # What a calendar can be of; ``team`` is the default.
 SCOPE_KINDS = ("team", "counter", "staff")
-# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-_ID = re.compile(r"[0-9]{1,10}")
 # The CSS classes of the background events (static/css/staff-calendar.css colours them).
 CLASS_COUNTER_SHIFT = "cal-counter-shift"
 CLASS_BACK_OFFICE = "cal-back-office"
@@ -91,9 +85,10 @@ class ScopeNotFound(Exception):
 
 def _id_of(raw: str) -> int:
     """A database id from the query string; :class:`ScopeNotFound` when it cannot be one."""
-    if not _ID.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
+    value = parse_id(raw)
+    if value is None:
         raise ScopeNotFound()
-    return int(raw)
+    return value
 
 
 def resolve_scope(session: Session, member: StaffMember, kind: str, raw_id: str) -> CalendarScope:
@@ -169,13 +164,7 @@ def load_visits(
             Appointment.filter_between(start, end),
             Appointment.status != AppointmentStatus.CANCELLED,
         )
-        .options(
-            selectinload(Appointment.booked_services)
-            .joinedload(AppointmentService.service)
-            .selectinload(Service.texts),
-            joinedload(Appointment.staff),
-            joinedload(Appointment.counter),
-        )
+        .options(*visit_list_options())
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if scope.kind == "team":

@@ -46,7 +46,7 @@ from ..timeutil import (
     utcnow,
 )
 from . import blueprint
-from .access import VISIT_ROLES, can_see_team, roles_required, visible_teams, visit_or_404
+from .access import VISIT_ROLES, can_see_team, parse_id, roles_required, visible_teams, visit_or_404
 from .audit import record
 from .calendar_feed import (
     SCOPE_KINDS,
@@ -63,17 +63,14 @@ from .calendar_feed import (
 )
 from .operations import move_for_resident
 from .reception import STAGE_LABELS
-from .today import parse_day
+from .today import MAX_DAYS_AWAY, parse_day
 
 VIEWS = ("week", "day")
 # The events of at most this many days are sent at once (the component asks for a week).
 MAX_RANGE_DAYS = 42
-# Ranges further from today than this are refused (and never overflow date arithmetic).
-MAX_DAYS_AWAY = 3660
 # A week shows staff side by side only for this many columns; more would be too narrow,
 # so a team's week is one column per day (each visit names its clerk).
 MAX_WEEK_RESOURCES = 3
-_ID = re.compile(r"[0-9]{1,10}")
 _SCOPE = re.compile(r"(team|counter|staff)-([0-9]{1,10})")
 # ISO 8601 as the component sends it: a date, or a date and time with an optional offset.
 _PLUS_AS_SPACE = re.compile(r"(T[0-9:.]{5,15}) ([0-9]{2}:?[0-9]{2})$")
@@ -326,11 +323,9 @@ def calendar_events():
 
 def _positive_id(value) -> int | None:
     """An id from the JSON body (a number or a string of digits), if it can be one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and _ID.fullmatch(value):
-        value = int(value)
-    if isinstance(value, int) and 0 < value <= MAX_ID:
+    if isinstance(value, str):
+        return parse_id(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
         return value
     return None
 

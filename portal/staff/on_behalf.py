@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
-from ..availability import STAFF_HORIZON_DAYS, load_availability, visit_duration
+from ..availability import visit_duration
 from ..booking.errors import BookingError, NotBookable
 from ..booking.operations import can_change
 from ..booking.selection import free_slot_at, resolve_services
@@ -44,19 +44,20 @@ from ..notifications.summary import (
     visit_summary,
 )
 from ..scheduling import FreeSlot
-from ..timeutil import CITY_TZ, local_today, to_local, utcnow
+from ..timeutil import to_local, utcnow
 from . import blueprint
 from .access import (
     ALL_ROLES,
     VISIT_ROLES,
     can_see_team,
+    parse_id,
     roles_required,
     visible_teams,
     visit_or_404,
 )
 from .audit import record
 from .on_behalf_forms import StaffContactForm
-from .operations import book_for_resident
+from .operations import book_for_resident, bookable_days, staff_availability
 
 # "The first days with free times": how many are offered, and how far ahead they are sought.
 FIRST_FREE_DAYS_SHOWN = 10
@@ -169,16 +170,10 @@ def _choice(args: MultiDict) -> StaffChoice:
     return StaffChoice(services, persons)
 
 
-def _bookable_days(now: datetime) -> tuple[date, date]:
-    """The first and last day staff may book on."""
-    today = local_today(now)
-    return today, today + timedelta(days=STAFF_HORIZON_DAYS)
-
-
 def _day(value: str | None, choice: StaffChoice, now: datetime) -> date:
     """The day in ``value`` (today when there is none); 400 for anything but a day staff
     may book on."""
-    first, last = _bookable_days(now)
+    first, last = bookable_days(now)
     day = parse_day(value) if value else first
     if day is None or not first <= day <= last:
         message = _(
@@ -192,7 +187,7 @@ def _day(value: str | None, choice: StaffChoice, now: datetime) -> date:
 def _start(value: str | None, choice: StaffChoice, now: datetime) -> datetime:
     """The start time in ``value`` (aware ISO 8601); 400 for anything else, or a time
     outside the days staff may book on."""
-    first, last = _bookable_days(now)
+    first, last = bookable_days(now)
     try:
         start = parse_start(value)
         day = to_local(start).date() if start is not None else None
@@ -210,9 +205,8 @@ def _clerk(value: str | None, choice: StaffChoice, start: datetime) -> StaffMemb
     value that is no clerk at all."""
     if not value:
         return None
-    member = None
-    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
-        member = db.session.get(StaffMember, int(value))
+    member_id = parse_id(value)
+    member = db.session.get(StaffMember, member_id) if member_id is not None else None
     if member is None or not member.active:
         back = url_for("staff.book_time", **choice.args(day=to_local(start).date().isoformat()))
         message = _("Deze medewerker bestaat niet. Kies een medewerker uit de lijst.")
@@ -243,20 +237,12 @@ def book_time():
     choice = _choice(request.args)
     now = utcnow()
     day = _day(request.args.get("day"), choice, now)
-    first, last = _bookable_days(now)
+    first, last = bookable_days(now)
     search_until = min(first + timedelta(days=FIRST_FREE_DAYS_SEARCHED), last)
 
     def availability(from_day: date, to_day: date):
-        return load_availability(
-            db.session,
-            choice.services,
-            choice.persons,
-            from_day,
-            to_day,
-            now,
-            grid_minutes=BookingSettings.current().grid_minutes,
-            tz=CITY_TZ,
-            for_staff=True,
+        return staff_availability(
+            db.session, choice.services, choice.persons, from_day, to_day, now
         )
 
     ahead = availability(first, search_until)

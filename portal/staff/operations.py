@@ -10,17 +10,18 @@ visit, the cap per e-mail address, the captcha.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from ..availability import STAFF_HORIZON_DAYS, Availability, load_availability
 from ..booking.errors import BookingError
 from ..booking.notify import notify, notify_booked
 from ..booking.operations import ContactDetails, book_hold, cancel, move, place_hold
 from ..booking.settings import BookingSettings
 from ..i18n import _l
 from ..models import Appointment, AppointmentStatus, AuditAction, Service, StaffMember
-from ..timeutil import local_today, to_local
+from ..timeutil import CITY_TZ, local_today, to_local
 from .audit import record
 
 # The steps of a visit's day, in the order they usually come.
@@ -43,6 +44,39 @@ class StepNotAllowed(BookingError):
 
     code = "step_not_allowed"
     text = _l("Deze stap past niet bij waar de afspraak nu staat.")
+
+
+def bookable_days(now: datetime) -> tuple[date, date]:
+    """The first and last day staff may book or move a visit to: today up to a year ahead."""
+    today = local_today(now)
+    return today, today + timedelta(days=STAFF_HORIZON_DAYS)
+
+
+def staff_availability(
+    session: Session,
+    services: Sequence[Service],
+    persons: int,
+    first: date,
+    last: date,
+    now: datetime,
+    *,
+    ignore_appointment_id: int | None = None,
+) -> Availability:
+    """The free times of ``services`` for ``persons`` on ``first``..``last`` as staff see
+    them (from now on, up to a year ahead); ``ignore_appointment_id`` counts the time of
+    a visit being moved as free."""
+    return load_availability(
+        session,
+        services,
+        persons,
+        first,
+        last,
+        now,
+        grid_minutes=BookingSettings.current().grid_minutes,
+        tz=CITY_TZ,
+        ignore_appointment_id=ignore_appointment_id,
+        for_staff=True,
+    )
 
 
 def _time_detail(visit: Appointment) -> dict:

@@ -17,18 +17,24 @@ from urllib.parse import urlencode
 from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from ..booking.operations import find_appointment
 from ..booking.tokens import looks_like_token
 from ..extensions import db
 from ..i18n import _l
-from ..models import Appointment, AppointmentService, AuditAction, StaffMember
+from ..models import Appointment, AuditAction, StaffMember
 from ..models.appointments import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from ..notifications.summary import local_date, local_time
 from ..timeutil import end_of_local_day, local_today, start_of_local_day, to_local, utcnow
 from . import blueprint
-from .access import ALL_ROLES, VISIT_ROLES, filter_visible_visits, roles_required
+from .access import (
+    ALL_ROLES,
+    VISIT_ROLES,
+    filter_visible_visits,
+    roles_required,
+    visit_list_options,
+)
 from .audit import record
 
 # Longer input is cut: a reference is 8 characters, a name rarely over 100.
@@ -107,11 +113,7 @@ def _visits_query(member: StaffMember):
     return (
         select(Appointment)
         .where(filter_visible_visits(member))
-        .options(
-            selectinload(Appointment.booked_services).joinedload(AppointmentService.service),
-            joinedload(Appointment.staff).joinedload(StaffMember.team),
-            joinedload(Appointment.counter),
-        )
+        .options(*visit_list_options(staff_team=True))
         .order_by(Appointment.starts_at, Appointment.id)
     )
 
@@ -213,15 +215,12 @@ def find_visit():
     query = clean_query(request.args.get("q", ""))
     now = utcnow()
     outcome = search_visits(db.session, current_user, query, now) if query else None
-    if outcome is not None and outcome.visits:
-        _audit_search(current_user, outcome)
-        db.session.commit()
     # A found reference leaves the field empty for the next scan; a name stays to refine.
     field_value = query if outcome is None or outcome.by != "reference" else ""
     single = None
     if outcome is not None and outcome.by == "reference" and len(outcome.visits) == 1:
         single = outcome.visits[0]
-    return render_template(
+    page = render_template(
         "staff/find_visit.html",
         outcome=outcome,
         single=single,
@@ -234,3 +233,9 @@ def find_visit():
         max_results=MAX_RESULTS,
         min_length=MIN_NAME_LENGTH,
     )
+    # Rendered before the commit: committing expires the visits, and the page would load
+    # them again one by one.
+    if outcome is not None and outcome.visits:
+        _audit_search(current_user, outcome)
+        db.session.commit()
+    return page

@@ -8,7 +8,6 @@ on the visit's own day (see :func:`portal.staff.operations.record_progress`).
 
 from __future__ import annotations
 
-import re
 from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -16,21 +15,18 @@ from datetime import date, datetime, time, timedelta
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..i18n import _
 from ..models import (
     Appointment,
-    AppointmentService,
     AppointmentStatus,
     AuditAction,
     Counter,
-    Service,
     StaffMember,
     Team,
 )
-from ..models.base import MAX_ID
 from ..notifications.summary import local_date, local_time
 from ..timeutil import (
     end_of_local_day,
@@ -43,21 +39,20 @@ from ..timeutil import (
 from . import blueprint
 from .access import (
     ALL_ROLES,
+    ALL_TEAMS,
     can_see_team,
+    chosen_team,
     filter_visible_visits,
+    id_or_404,
+    parse_date,
     roles_required,
-    team_or_404,
     team_scope,
     visible_teams,
+    visit_list_options,
 )
 from .audit import record
 from .reception import STAGE_LABELS
 
-# ``team=all``: every team (central reception and administrators only).
-ALL_TEAMS = "all"
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-_ID = re.compile(r"[0-9]{1,10}")
 # Days further away than this are refused (and never overflow the date arithmetic).
 MAX_DAYS_AWAY = 3660
 # The stages the summary at the top counts, in the order of a visit's day.
@@ -99,34 +94,8 @@ def parse_day(raw: str | None, today: date) -> date | None:
     text = (raw or "").strip()
     if not text:
         return today
-    if not _DAY.fullmatch(text):
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if abs((day - today).days) <= MAX_DAYS_AWAY else None
-
-
-def parse_id(raw: str) -> int:
-    """A database id from the query string; 404 when it cannot be one (so a wrong id and
-    one that is not the reader's read the same)."""
-    if not _ID.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
-        abort(404)
-    return int(raw)
-
-
-def chosen_team(session: Session, member: StaffMember, raw: str | None) -> Team | None:
-    """The team of ``team=`` (default: the member's own); None for ``team=all``. A team
-    the member does not work for, or ``all`` for a one-team role, is answered with 404."""
-    text = (raw or "").strip()
-    if not text:
-        return team_or_404(session, member, member.team_id)
-    if text == ALL_TEAMS:
-        if team_scope(member) is not None:
-            abort(404)
-        return None
-    return team_or_404(session, member, parse_id(text))
+    day = parse_date(text)
+    return day if day is not None and abs((day - today).days) <= MAX_DAYS_AWAY else None
 
 
 def chosen_counter(
@@ -138,7 +107,7 @@ def chosen_counter(
     text = (raw or "").strip()
     if not text:
         return None, False
-    counter = session.get(Counter, parse_id(text))
+    counter = session.get(Counter, id_or_404(text))
     if counter is None or not can_see_team(member, counter.team_id):
         abort(404)
     if team is not None and counter.team_id != team.id:
@@ -158,14 +127,7 @@ def load_day_visits(
             filter_visible_visits(member),
             Appointment.filter_between(start_of_local_day(day), end_of_local_day(day)),
         )
-        .options(
-            selectinload(Appointment.booked_services)
-            .joinedload(AppointmentService.service)
-            .selectinload(Service.texts),
-            joinedload(Appointment.staff),
-            joinedload(Appointment.counter),
-            joinedload(Appointment.called_counter),
-        )
+        .options(*visit_list_options(called_counter=True))
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if team is not None:

@@ -9,8 +9,7 @@ cancelled up to its start (see :mod:`portal.staff.operations`).
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,27 +18,29 @@ from sqlalchemy import func, select
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..availability import STAFF_HORIZON_DAYS, load_availability
 from ..booking.errors import BookingError, SlotTaken
 from ..booking.settings import BookingSettings
+from ..booking.steps import parse_start
 from ..extensions import db
 from ..i18n import LANGUAGES, _, _l
 from ..models import Appointment, AppointmentStatus, AuditAction, StaffMember
-from ..models.base import MAX_ID
 from ..notifications.summary import local_date, local_moment, local_time
 from ..timeutil import (
-    CITY_TZ,
     end_of_local_day,
     isoformat_local,
-    local_today,
     start_of_local_day,
     to_local,
     utcnow,
 )
 from . import blueprint
-from .access import VISIT_ROLES, roles_required, visit_or_404
+from .access import VISIT_ROLES, parse_date, parse_id, roles_required, visit_or_404
 from .audit import record
-from .operations import cancel_for_resident, move_for_resident
+from .operations import (
+    bookable_days,
+    cancel_for_resident,
+    move_for_resident,
+    staff_availability,
+)
 from .reception import STAGE_LABELS
 
 # How a visit was booked (``Appointment.channel``).
@@ -48,10 +49,6 @@ CHANNEL_LABELS = {
     "api": _l("Via een formulier van de stad (API)"),
     "staff": _l("Door een medewerker"),
 }
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ID = re.compile(r"[0-9]{1,12}")
-# Longer than any ISO 8601 moment with an offset: refused before parsing.
-MAX_START_LENGTH = 40
 MAX_REASON_LENGTH = 300
 
 
@@ -146,59 +143,20 @@ def show_visit(visit_id: int):
 # ---------------------------------------------------------------------------- moving
 
 
-def bookable_days(now: datetime) -> tuple[date, date]:
-    """The first and last day staff may move a visit to: today up to a year ahead."""
-    today = local_today(now)
-    return today, today + timedelta(days=STAFF_HORIZON_DAYS)
-
-
-def parse_day(raw: str | None) -> date | None:
-    """A ``YYYY-MM-DD`` date, or None when it is missing or unreadable."""
-    if not raw or not _DAY.fullmatch(raw):
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
-def parse_start(raw: str | None) -> datetime | None:
-    """An ISO 8601 moment with an offset, as UTC; None when missing, naive or unreadable."""
-    if not raw or len(raw) > MAX_START_LENGTH:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            return None
-        return moment.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
 def parse_staff_id(raw: str | None) -> tuple[bool, int | None]:
     """The clerk asked for: (True, None) for "whoever is free", (True, id) for a real
     id, (False, None) for anything else."""
     if not raw:
         return True, None
-    if not _ID.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
-        return False, None
-    return True, int(raw)
+    staff_id = parse_id(raw)
+    return staff_id is not None, staff_id
 
 
 def free_times(visit: Appointment, day: date, now: datetime) -> list:
     """The free start times on ``day`` for the visit's services and persons as staff see
     them (its own time counts as free)."""
-    availability = load_availability(
-        db.session,
-        visit.services,
-        visit.persons,
-        day,
-        day,
-        now,
-        grid_minutes=BookingSettings.current().grid_minutes,
-        tz=CITY_TZ,
-        ignore_appointment_id=visit.id,
-        for_staff=True,
+    availability = staff_availability(
+        db.session, visit.services, visit.persons, day, day, now, ignore_appointment_id=visit.id
     )
     return availability.slots()
 
@@ -232,7 +190,7 @@ def _day_of_move(visit: Appointment, now: datetime) -> tuple[date, str | None]:
     raw = request.values.get("day")
     if raw is None or raw == "":
         return default, None
-    day = parse_day(raw)
+    day = parse_date(raw)
     if day is None:
         return default, _("Deze datum kunnen we niet lezen. Kies een dag in de kalender.")
     if not first <= day <= last:

@@ -13,30 +13,28 @@ from datetime import datetime, timedelta
 from flask import abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
-from ..models import (
-    Appointment,
-    AppointmentService,
-    AppointmentStatus,
-    AuditAction,
-    Counter,
-    StaffMember,
-    Team,
-)
-from ..models.base import MAX_ID
+from ..models import Appointment, AppointmentStatus, AuditAction, Counter, Team
 from ..notifications.summary import local_time
 from ..timeutil import end_of_local_day, isoformat_local, local_today, start_of_local_day, utcnow
 from . import blueprint
-from .access import ALL_ROLES, CITY_WIDE_ROLES, VISIT_ROLES, roles_required, team_or_404
+from .access import (
+    ALL_ROLES,
+    ALL_TEAMS,
+    CITY_WIDE_ROLES,
+    VISIT_ROLES,
+    chosen_team,
+    id_or_404,
+    roles_required,
+    visit_list_options,
+)
 from .audit import record
 
 # The display shows calls of the last 15 minutes, at most 8, newest first.
 CALL_DISPLAY_WINDOW = timedelta(minutes=15)
 CALL_DISPLAY_ROWS = 8
-# The value of the team picker for every team (reception and administrators).
-ALL_TEAMS = "all"
 
 
 @dataclass
@@ -48,10 +46,15 @@ class WaitingRoom:
     in_service: list[Appointment] = field(default_factory=list)
 
 
-def _today_span(now: datetime):
-    """Criterion: visits starting on the city's today."""
+def _open_today(now: datetime) -> tuple:
+    """Criteria: confirmed visits starting on the city's today, not finished or missed."""
     today = local_today(now)
-    return Appointment.filter_between(start_of_local_day(today), end_of_local_day(today))
+    return (
+        Appointment.filter_between(start_of_local_day(today), end_of_local_day(today)),
+        Appointment.status == AppointmentStatus.CONFIRMED,
+        Appointment.completed_at.is_(None),
+        Appointment.no_show_at.is_(None),
+    )
 
 
 def load_waiting_room(session: Session, team_id: int | None, now: datetime) -> WaitingRoom:
@@ -60,19 +63,8 @@ def load_waiting_room(session: Session, team_id: int | None, now: datetime) -> W
     in service by start."""
     query = (
         select(Appointment)
-        .where(
-            _today_span(now),
-            Appointment.status == AppointmentStatus.CONFIRMED,
-            Appointment.arrived_at.is_not(None),
-            Appointment.completed_at.is_(None),
-            Appointment.no_show_at.is_(None),
-        )
-        .options(
-            selectinload(Appointment.booked_services).joinedload(AppointmentService.service),
-            joinedload(Appointment.staff).joinedload(StaffMember.team),
-            joinedload(Appointment.counter),
-            joinedload(Appointment.called_counter),
-        )
+        .where(*_open_today(now), Appointment.arrived_at.is_not(None))
+        .options(*visit_list_options(called_counter=True, staff_team=True))
         .order_by(Appointment.starts_at, Appointment.arrived_at, Appointment.id)
     )
     if team_id is not None:
@@ -99,27 +91,13 @@ def minutes_waiting(visit: Appointment, now: datetime) -> int:
     return max(0, int((now - visit.arrived_at).total_seconds() // 60))
 
 
-def _chosen_team(member: StaffMember) -> int | None:
-    """The team of the ``team`` parameter (None for every team); the member's own team
-    by default. A team the member may not see, or nonsense, is a 404."""
-    raw = request.args.get("team", "").strip()
-    if not raw:
-        return member.team_id
-    if raw == ALL_TEAMS:
-        if member.role not in CITY_WIDE_ROLES:
-            abort(404)
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        abort(404)
-    return team_or_404(db.session, member, int(raw)).id
-
-
 @blueprint.route("/wachtzaal")
 @roles_required(*ALL_ROLES)
 def waiting_room():
     """Today's waiting room of a team: waiting (with how long), called (to which counter)
     and in service, with the buttons to call, call again, start and finish."""
-    team_id = _chosen_team(current_user)
+    team = chosen_team(db.session, current_user, request.args.get("team"))
+    team_id = team.id if team is not None else None
     now = utcnow()
     room = load_waiting_room(db.session, team_id, now)
     record(
@@ -134,14 +112,13 @@ def waiting_room():
             "in_service": len(room.in_service),
         },
     )
-    db.session.commit()
     city_wide = current_user.role in CITY_WIDE_ROLES
     teams = list(db.session.scalars(select(Team).order_by(Team.id))) if city_wide else []
-    return render_template(
+    page = render_template(
         "staff/waiting_room.html",
         room=room,
         team_id=team_id,
-        team=db.session.get(Team, team_id) if team_id is not None else None,
+        team=team,
         teams=teams,
         all_teams=ALL_TEAMS,
         counters=counters_by_team(db.session),
@@ -150,6 +127,8 @@ def waiting_room():
         minutes_waiting=lambda visit: minutes_waiting(visit, now),
         local_time=local_time,
     )
+    db.session.commit()  # after rendering, which would otherwise reload every visit
+    return page
 
 
 def _display_team() -> int | None:
@@ -158,9 +137,10 @@ def _display_team() -> int | None:
     raw = request.args.get("team", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID or db.session.get(Team, int(raw)) is None:
+    team_id = id_or_404(raw)
+    if db.session.get(Team, team_id) is None:
         abort(404)
-    return int(raw)
+    return team_id
 
 
 def recent_calls(session: Session, team_id: int | None, now: datetime) -> list[Appointment]:
@@ -170,12 +150,9 @@ def recent_calls(session: Session, team_id: int | None, now: datetime) -> list[A
     query = (
         select(Appointment)
         .where(
-            _today_span(now),
-            Appointment.status == AppointmentStatus.CONFIRMED,
+            *_open_today(now),
             Appointment.called_at.is_not(None),
             Appointment.called_at >= since,
-            Appointment.completed_at.is_(None),
-            Appointment.no_show_at.is_(None),
         )
         .options(joinedload(Appointment.called_counter))
         .order_by(Appointment.called_at.desc(), Appointment.id.desc())

@@ -65,7 +65,7 @@ def test_the_admin_sees_a_sign_in_and_a_feed_fetch(app, frozen_clock):
     assert _subjects(page) == ["staff.sign_in", "feed.export", "staff.sign_in"]
     assert "Bart Balie" in page and CLERK_EMAIL in page
     assert "Geëxporteerd" in page and "visits=1" in page
-    assert "<caption>" in page and '<th scope="col">' in page
+    assert "<caption" in page and '<th scope="col">' in page
     assert '<label for="filter-action">' in page
     # The look was recorded, after the query: the next look shows it on top.
     again = client.get(AUDIT).get_data(as_text=True)
