@@ -157,6 +157,9 @@ class Appointment(ClaimsTimeMixin, db.Model):
     spoken_language_other: Mapped[str | None] = mapped_column(String(60))
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     remark: Mapped[str] = mapped_column(Text, default="")
+    # The one-time key of the staff form that booked it: submitting that form again (a
+    # double click) finds this visit instead of booking a second one.
+    request_key: Mapped[str | None] = mapped_column(String(32), unique=True)
     # How the visit was booked: "web" (the resident), "api" (a form engine), "staff".
     channel: Mapped[str] = mapped_column(String(16), default="web")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

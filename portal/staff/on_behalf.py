@@ -21,6 +21,7 @@ from flask_babel import force_locale, format_date
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -57,7 +58,12 @@ from .access import (
 )
 from .audit import record
 from .on_behalf_forms import StaffContactForm
-from .operations import book_for_resident, bookable_days, staff_availability
+from .operations import (
+    book_for_resident,
+    bookable_days,
+    staff_availability,
+    visit_of_request,
+)
 
 # "The first days with free times": how many are offered, and how far ahead they are sought.
 FIRST_FREE_DAYS_SHOWN = 10
@@ -274,6 +280,7 @@ def book_details():
     form = StaffContactForm()
     message, status = None, 200
     if form.validate_on_submit():
+        request_key = form.one_time_key()
         try:
             visit = book_for_resident(
                 db.session,
@@ -285,7 +292,15 @@ def book_details():
                 now,
                 settings,
                 staff_id=clerk.id if clerk else None,
+                request_key=request_key,
             )
+        except IntegrityError:
+            # The same form sent twice at once: the other request booked it.
+            db.session.rollback()
+            visit = visit_of_request(db.session, request_key) if request_key else None
+            if visit is None:
+                raise
+            return redirect(url_for("staff.booking_printout", visit_id=visit.id))
         except BookingError as refusal:
             db.session.rollback()
             message, status = refusal.message(), refusal.status

@@ -8,8 +8,18 @@ with labels that speak about the resident rather than to them.
 from __future__ import annotations
 
 import dataclasses
+import re
+import secrets
 
-from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from ..booking.forms import NO_CONTROL, PHONE_PATTERN, ContactForm
@@ -23,10 +33,22 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def new_request_key() -> str:
+    """A fresh one-time key for a booking form (see :meth:`StaffContactForm.one_time_key`)."""
+    return secrets.token_hex(16)
+
+
 class StaffContactForm(ContactForm):
     """Who comes, filled in by staff: name required, e-mail and phone optional, the
     language of the confirmation (mail and printout), the language spoken at the counter,
     an interpreter, a remark."""
+
+    # Made when the form is shown, sent back with it: a second send of the same form (a
+    # double click, a reload) finds the visit the first one booked.
+    request_key = HiddenField(default=new_request_key)
 
     name = StringField(
         _l("Naam van de bewoner"),
@@ -101,3 +123,8 @@ class StaffContactForm(ContactForm):
         """The validated details as the booking operations take them; no address is
         stored as none (not as an empty text), so no mail is queued."""
         return dataclasses.replace(super().contact(), email=self.email.data or None)
+
+    def one_time_key(self) -> str | None:
+        """The form's one-time key as sent, or None when it is missing or malformed."""
+        key = self.request_key.data or ""
+        return key if REQUEST_KEY.fullmatch(key) else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..availability import STAFF_HORIZON_DAYS, Availability, load_availability
@@ -95,11 +96,21 @@ def book_for_resident(
     settings: BookingSettings,
     *,
     staff_id: int | None = None,
+    request_key: str | None = None,
 ) -> Appointment:
     """Book a confirmed visit for a resident at the desk or on the phone, with any
     service (also those by invitation only), with a chosen clerk or the least busy one.
     The confirmation mail goes out when the resident gave an address. Raises
-    :class:`SlotTaken` when the time is not free (any more)."""
+    :class:`SlotTaken` when the time is not free (any more).
+
+    ``request_key`` is the form's one-time key: when a visit was already booked with it
+    (the form sent twice), that visit is returned and nothing new is booked. Two sends at
+    the same moment clash on the key's unique constraint (IntegrityError at the flush);
+    the caller then finds the visit with :func:`visit_of_request`."""
+    if request_key is not None:
+        earlier = visit_of_request(session, request_key)
+        if earlier is not None:
+            return earlier
     hold, _token = place_hold(
         session, services, persons, start, now, settings, for_staff=True, staff_id=staff_id
     )
@@ -113,10 +124,17 @@ def book_for_resident(
         require_activation=False,
         enforce_cap=False,
     )
+    visit.request_key = request_key
+    session.flush()
     if visit.email:
         notify_booked(session, visit, now)
     record(session, actor, AuditAction.CHANGE, "visit.book", visit=visit, now=now)
     return visit
+
+
+def visit_of_request(session: Session, request_key: str) -> Appointment | None:
+    """The visit a staff form with this one-time key booked, if any."""
+    return session.scalar(select(Appointment).where(Appointment.request_key == request_key))
 
 
 def move_for_resident(

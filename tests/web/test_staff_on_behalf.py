@@ -369,3 +369,21 @@ def test_printout_of_an_unknown_visit_is_404(staff):
     client = staff("admin")
     assert client.get("/medewerkers/afspraak/99999999999/afdruk").status_code == 404
     assert client.get("/medewerkers/afspraak/0/afdruk").status_code == 404
+
+
+def test_the_same_form_sent_twice_books_one_visit(staff, demo_app, booked):
+    client = staff("reception")
+    service_id = _service(demo_app, "verblijfskaart-afhalen")
+    start = _first_free_starts(client, [service_id])[0]
+    url = f"{DETAILS}?{_query([service_id], start=start)}"
+    page = client.get(url).get_data(as_text=True)
+    key = re.search(r'name="request_key" type="hidden" value="([0-9a-f]{32})"', page)
+    assert key is not None, "the form carries a one-time key"
+    data = {"csrf_token": csrf_of(page), "request_key": key.group(1), **RESIDENT}
+    first = client.post(url, data=data)
+    second = client.post(url, data=data)
+    visit_id = _booked_id(first, booked)
+    assert second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    with demo_app.app_context():
+        assert len(_audit(demo_app, visit_id, "visit.book")) == 1
