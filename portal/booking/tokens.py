@@ -19,12 +19,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def keyed_token(secret_key: str, purpose: str, nonce: str) -> str:
+    """HMAC-SHA256 of ``purpose:nonce`` under the secret key, 43 URL-safe characters: a
+    token the portal can write again from the stored nonce, and that a different
+    ``purpose`` (manage link, calendar feed) never shares."""
+    message = f"{purpose}:{nonce}".encode("ascii")
+    digest = hmac.new(secret_key.encode("utf-8"), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
 def manage_token(secret_key: str, nonce: str) -> str:
     """The manage token of the visit whose nonce is ``nonce`` (43 URL-safe characters)."""
-    digest = hmac.new(
-        secret_key.encode("utf-8"), b"manage:" + nonce.encode("ascii"), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return keyed_token(secret_key, "manage", nonce)
 
 
 def new_hold_token() -> str:

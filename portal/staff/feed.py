@@ -14,9 +14,6 @@ workspace for those. Every fetch writes an EXPORT row in the audit trail.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -28,7 +25,7 @@ from icalendar import Calendar, Event, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..booking.tokens import looks_like_token, token_hash
+from ..booking.tokens import keyed_token, looks_like_token, token_hash
 from ..extensions import db
 from ..i18n import _, ngettext
 from ..models import Appointment, AppointmentService, AppointmentStatus, AuditAction, StaffMember
@@ -58,12 +55,8 @@ PAST_STATUSES = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
 
 
 def feed_token(secret_key: str, nonce: str) -> str:
-    """The feed token of the member whose nonce is ``nonce`` (43 URL-safe characters):
-    HMAC-SHA256 of ``"staff-feed:" + nonce`` under the secret key."""
-    digest = hmac.new(
-        secret_key.encode("utf-8"), b"staff-feed:" + nonce.encode("ascii"), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    """The feed token of the member whose nonce is ``nonce`` (43 URL-safe characters)."""
+    return keyed_token(secret_key, "staff-feed", nonce)
 
 
 def renew_feed(member: StaffMember, secret_key: str) -> str:
