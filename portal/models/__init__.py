@@ -14,6 +14,7 @@ from .audit import AuditAction, AuditEvent
 from .calendar import Closure, ClosureKind, OpeningBlock, OpeningSchedule
 from .organisation import Counter, StaffLanguage, StaffMember, StaffRole, Team
 from .outbox import MailStatus, OutboxMail
+from .planning import CounterNeed, PlanStatus, RotaPlan, RotaTurn
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
 from .services import Channel, Service, ServiceText, staff_service
@@ -31,12 +32,16 @@ __all__ = [
     "Closure",
     "ClosureKind",
     "Counter",
+    "CounterNeed",
     "Hold",
     "HoldKind",
     "MailStatus",
     "OpeningBlock",
     "OpeningSchedule",
     "OutboxMail",
+    "PlanStatus",
+    "RotaPlan",
+    "RotaTurn",
     "Service",
     "ServiceText",
     "Shift",

@@ -178,6 +178,11 @@ class Appointment(ClaimsTimeMixin, db.Model):
     service_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the city asked the resident to choose a new time (a rota change or a closure
+    # left the visit without its staff member); cleared when the visit is moved.
+    reschedule_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why, in the resident's mail (a closure's reason, or the planner's words).
+    reschedule_reason: Mapped[str] = mapped_column(String(200), default="")
     # The calendar file's SEQUENCE: raised on every move and on the cancellation.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # The manage link's token is derived from this nonce and the secret key; only its

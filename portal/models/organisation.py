@@ -22,11 +22,18 @@ class Team(db.Model):
     """One of the department's teams (Bevolking, Burgerlijke Stand, …)."""
 
     __tablename__ = "team"
+    __table_args__ = (
+        CheckConstraint("counter_target_percent BETWEEN 0 AND 100", name="target_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     # Name per language code; Dutch ("nl") is required and the fallback.
     names: Mapped[dict] = mapped_column(JSON)
+    # The share of each person's working time the rota aims to spend at the counter.
+    counter_target_percent: Mapped[int] = mapped_column(Integer, default=35)
+    # Languages the rota tries to have at the counter in every turn (BCP 47 codes).
+    counter_languages: Mapped[list] = mapped_column(JSON, default=list)
 
     counters: Mapped[list[Counter]] = relationship(back_populates="team")
     members: Mapped[list[StaffMember]] = relationship(back_populates="team")
@@ -87,6 +94,9 @@ class StaffMember(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     # 1.0 is full time; 0.8 is a four-fifths contract.
     contract_fraction: Mapped[float] = mapped_column(default=1.0)
+    # The weekdays this person works, as digits (0 is Monday): "01234" is Monday to
+    # Friday, a 5 means they take Saturday-morning turns.
+    working_days: Mapped[str] = mapped_column(String(7), default="012345")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     role: Mapped[StaffRole] = mapped_column(
         str_enum(StaffRole, "staff_role"), default=StaffRole.CLERK
@@ -122,3 +132,8 @@ class StaffMember(UserMixin, db.Model):
     @languages.setter
     def languages(self, codes: list[str]) -> None:
         self.spoken_languages = [StaffLanguage(language=code) for code in dict.fromkeys(codes)]
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """The weekdays (0 is Monday) this person works."""
+        return frozenset(int(digit) for digit in self.working_days if digit in "0123456")

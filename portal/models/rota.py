@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -48,9 +48,22 @@ class Shift(TimeSpanMixin, db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id", ondelete="CASCADE"))
     kind: Mapped[ShiftKind] = mapped_column(str_enum(ShiftKind, "shift_kind"))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    # The published rota plan this shift came from (none for shifts entered otherwise).
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rota_plan.id", ondelete="SET NULL"), index=True
+    )
 
     staff = relationship("StaffMember")
     counter = relationship("Counter")
+
+    @classmethod
+    def filter_teams(cls, team_ids):
+        """Criterion: shifts of people in one of ``team_ids``."""
+        from .organisation import StaffMember
+
+        return cls.staff_id.in_(
+            select(StaffMember.id).where(StaffMember.team_id.in_(list(team_ids)))
+        )
 
 
 class AbsenceKind(StrEnum):
