@@ -32,6 +32,7 @@ __all__ = [
     "free_slots",
     "naive_free_slots",
     "opening_intervals",
+    "schedule_for",
 ]
 
 _ONE_DAY = timedelta(days=1)
@@ -132,7 +133,7 @@ class FreeSlot:
 # --------------------------------------------------------------------------- opening hours
 
 
-def _schedule_for(schedules: Sequence[OpeningSchedule], day: date) -> OpeningSchedule | None:
+def schedule_for(schedules: Sequence[OpeningSchedule], day: date) -> OpeningSchedule | None:
     """Pick the schedule governing ``day``: latest ``valid_from`` wins (None = earliest).
 
     Ties go to the schedule ending first (the more specific one; None = latest), then to the
@@ -170,7 +171,7 @@ def opening_intervals(
     found: list[Interval[datetime]] = []
     day = first_day
     while day <= last_day:
-        schedule = _schedule_for(schedules, day)
+        schedule = schedule_for(schedules, day)
         if schedule is not None:
             weekday = day.weekday()
             for block in schedule.blocks:
