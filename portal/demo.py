@@ -1,15 +1,13 @@
 """Load the city's demo data: teams, counters, hours, services, staff, rota and visits.
 
-Deterministic for a given start date and seed, so that tests can rely on it. The counter
-rota here is a simple fair rotation (least counter time first, Saturdays and Monday
-evenings counted apart); the planners' rota generator replaces it later.
+Deterministic for a given start date and seed, so that tests can rely on it. The rota
+comes from the planners' generator (:mod:`portal.scheduling.rota`), from each team's
+counter needs, the people's working days and their absences, stored as a published plan.
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter as Tally
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -17,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from . import demo_data as data
 from . import demo_texts as texts
-from .availability import closed_days
 from .models import (
     Absence,
     AbsenceKind,
@@ -28,8 +25,11 @@ from .models import (
     Closure,
     ClosureKind,
     Counter,
+    CounterNeed,
     OpeningBlock,
     OpeningSchedule,
+    PlanStatus,
+    RotaPlan,
     Service,
     ServiceText,
     Shift,
@@ -38,7 +38,10 @@ from .models import (
     StaffRole,
     Team,
 )
-from .scheduling import intervals
+from .planning.rota_data import report_json, rota_turns, team_period
+from .scheduling.rota import generate_rota
+from .scheduling.rota_input import TurnKind
+from .scheduling.rota_turns import turn_kind
 from .timeutil import local_datetime, to_local
 
 WEEKS = 8
@@ -76,10 +79,10 @@ def load_demo(session: Session, today: date, now: datetime, seed: int = 2026) ->
     first = today - timedelta(days=today.weekday())
     end_of_horizon = today + timedelta(weeks=WEEKS)
     last = end_of_horizon + timedelta(days=6 - end_of_horizon.weekday())
-    absent = _absences(session, rng, staff, first, last)
-    closed = closed_days(session, first, last)
-    shifts = _counter_rota(session, teams, staff, first, last, closed, absent)
-    _back_office(session, staff, first, last, closed, absent, shifts)
+    _absences(session, rng, staff, first, last)
+    _counter_needs(session, teams)
+    session.flush()
+    shifts = _rota(session, teams, first, last, now)
     visits = _appointments(session, rng, shifts, now)
     session.flush()
     return DemoSummary(len(teams), len(staff), len(services), len(shifts), visits, first, last)
@@ -90,6 +93,7 @@ def _teams(session: Session) -> dict[str, Team]:
     teams = {}
     for code, names, _size, counters, _need in data.TEAMS:
         team = Team(code=code, names=texts.team_names(code, names))
+        team.counter_languages = data.COUNTER_LANGUAGES.get(code, [])
         team.counters = [Counter(number=number) for number in counters]
         session.add(team)
         teams[code] = team
@@ -173,6 +177,7 @@ def _staff(session, rng, teams, services) -> list[StaffMember]:
                 email=name.lower().replace(" ", ".") + "@stad.example",
                 contract_fraction=(1.0, 1.0, 1.0, 0.8, 1.0, 0.5)[index % 6],
             )
+            member.working_days = _working_days(member.contract_fraction, index)
             member.languages = ["nl", *rng.sample(extra_languages, k=2)]
             member.services = [s for s in team_services if _qualified(team_code, index, s)]
             session.add(member)
@@ -201,28 +206,25 @@ def _unique_name(rng: random.Random, used: set[str]) -> str:
             return name
 
 
-def _works_on(member: StaffMember, index: int, day: date) -> bool:
-    """Part-time contracts: four-fifths have one weekday off, half-time three days a week."""
-    if member.contract_fraction >= 1:
-        return True
-    if member.contract_fraction >= 0.8:
-        return day.weekday() != index % 5
-    return day.weekday() in (index % 3, index % 3 + 1, index % 3 + 2)
+def _working_days(fraction: float, index: int) -> str:
+    """Part-time contracts: four-fifths have one weekday off, half-time work three days
+    a week and take no Saturday turns; everyone else works Monday to Saturday."""
+    if fraction >= 1:
+        return "012345"
+    if fraction >= 0.8:
+        return "".join(str(day) for day in range(6) if day != index % 5)
+    return "".join(str(index % 3 + offset) for offset in range(3))
 
 
-def _absences(session, rng, staff, first, last) -> dict[int, set[date]]:
+def _absences(session, rng, staff, first, last) -> None:
     """A week of leave for a few people and a training day for some others."""
-    absent: dict[int, set[date]] = defaultdict(set)
     for member in rng.sample(staff, k=6):
         start = first + timedelta(days=rng.randrange(0, (last - first).days - 7))
         days = [start + timedelta(days=n) for n in range(7)]
         _add_absence(session, member, days[0], days[-1], AbsenceKind.LEAVE, "Verlof")
-        absent[member.id].update(days)
     for member in rng.sample(staff, k=5):
         day = first + timedelta(days=rng.randrange(0, (last - first).days))
         _add_absence(session, member, day, day, AbsenceKind.TRAINING, "Opleiding")
-        absent[member.id].add(day)
-    return absent
 
 
 def _add_absence(session, member, first: date, last: date, kind, note) -> None:
@@ -237,88 +239,52 @@ def _add_absence(session, member, first: date, last: date, kind, note) -> None:
     )
 
 
-def _block_kind(day: date, opens: time) -> int:
-    """Index into a team's staffing needs: 0 a day block, 1 Monday evening, 2 Saturday."""
-    if day.weekday() == 5:
-        return 2
-    return 1 if day.weekday() == 0 and opens >= time(16) else 0
+def _counter_needs(session: Session, teams: dict[str, Team]) -> None:
+    """Each team's counter need per turn of the regular week: day turns, the Monday
+    evening and the Saturday morning (``demo_data.TEAMS``)."""
+    for code, _names, _size, _counters, (day, evening, saturday) in data.TEAMS:
+        for weekday, opens, _closes in data.OPENING_HOURS:
+            kind = turn_kind(date(2026, 1, 5) + timedelta(days=weekday), opens)
+            need = {TurnKind.DAY: day, TurnKind.EVENING: evening}.get(kind, saturday)
+            session.add(
+                CounterNeed(team=teams[code], weekday=weekday, starts=opens, staff_needed=need)
+            )
 
 
-def _counter_rota(session, teams, staff, first, last, closed, absent) -> list[Shift]:
-    """Staff every opening block with each team's need, least counter time first; Saturday
-    and Monday-evening turns are shared out by their own count."""
-    shifts = []
-    minutes: Tally = Tally()
-    turns: Tally = Tally()
-    by_team = defaultdict(list)
-    for member in staff:
-        by_team[member.team.code].append(member)
-    day = first
-    while day <= last:
-        if day not in closed:
-            for opens, closes in _blocks_of(day):
-                kind = _block_kind(day, opens)
-                start, end = local_datetime(day, opens), local_datetime(day, closes)
-                for code, _names, _size, counters, need in data.TEAMS:
-                    team = by_team[code]
-                    free = [
-                        m
-                        for i, m in enumerate(team)
-                        if _works_on(m, i, day)
-                        and day not in absent[m.id]
-                        and (kind == 0 or m.contract_fraction >= 0.8)
-                    ]
-                    free.sort(key=lambda m: (turns[m.id, kind] if kind else 0, minutes[m.id], m.id))
-                    for member, number in zip(free[: need[kind]], counters, strict=False):
-                        counter = next(c for c in teams[code].counters if c.number == number)
-                        shift = Shift(
-                            staff_id=member.id,
-                            kind=ShiftKind.COUNTER,
-                            counter=counter,
-                            starts_at=start,
-                            ends_at=end,
-                        )
-                        shift.staff = member
-                        shifts.append(shift)
-                        minutes[member.id] += (end - start).total_seconds() / 60
-                        turns[member.id, kind] += 1
-        day += timedelta(days=1)
-    session.add_all(shifts)
-    return shifts
-
-
-def _blocks_of(day: date) -> list[tuple[time, time]]:
-    """The demo's opening blocks on a date."""
-    return [
-        (opens, closes) for weekday, opens, closes in data.OPENING_HOURS if weekday == day.weekday()
-    ]
-
-
-def _back_office(session, staff, first, last, closed, absent, counter_shifts) -> None:
-    """The rest of each working weekday is back-office time."""
-    counter_time = defaultdict(list)
-    for shift in counter_shifts:
-        counter_time[shift.staff_id].append((shift.starts_at, shift.ends_at))
-    position = {member.id: i for i, member in enumerate(staff)}
-    day = first
-    while day <= last:
-        if day.weekday() < 5 and day not in closed:
-            for member in staff:
-                if not _works_on(member, position[member.id], day) or day in absent[member.id]:
-                    continue
-                hours = OFFICE_DAY[:1] if member.contract_fraction < 0.8 else OFFICE_DAY
-                office = [(local_datetime(day, a), local_datetime(day, b)) for a, b in hours]
-                busy = intervals.normalize(counter_time[member.id])
-                for start, end in intervals.subtract(office, busy):
-                    session.add(
-                        Shift(
-                            staff_id=member.id,
-                            kind=ShiftKind.BACK_OFFICE,
-                            starts_at=start,
-                            ends_at=end,
-                        )
-                    )
-        day += timedelta(days=1)
+def _rota(session, teams: dict[str, Team], first: date, last: date, now: datetime) -> list[Shift]:
+    """Each team's rota for the demo period, made by the planners' generator and stored
+    as a published plan, as a planner would have done it."""
+    counter_shifts = []
+    for team in teams.values():
+        period = team_period(session, team, first, last, team.counter_target_percent, now)
+        rota = generate_rota(period.request)
+        plan = RotaPlan(
+            team=team,
+            first_day=first,
+            last_day=last,
+            status=PlanStatus.PUBLISHED,
+            target_percent=team.counter_target_percent,
+            report=report_json(rota, period.request, period.names),
+            created_at=now,
+            published_at=now,
+        )
+        plan.turns = rota_turns(rota, period.request)
+        session.add(plan)
+        session.flush()
+        for turn in plan.turns:
+            shift = Shift(
+                staff_id=turn.staff_id,
+                kind=turn.kind,
+                counter_id=turn.counter_id,
+                starts_at=turn.starts_at,
+                ends_at=turn.ends_at,
+                plan_id=plan.id,
+            )
+            session.add(shift)
+            if turn.kind == ShiftKind.COUNTER:
+                counter_shifts.append(shift)
+    session.flush()
+    return counter_shifts
 
 
 def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetime) -> int:

@@ -600,6 +600,9 @@ RESIDENT_LANGUAGES = [
     ("tr", "tr", 2),
     ("ru", "ru", 2),
 ]
+# Languages each team's rota tries to have at the counter in every turn: the newcomers'
+# team wants Arabic and Russian, its residents' most used languages (shared/CITY.md).
+COUNTER_LANGUAGES = {"andere_nationaliteiten": ["ar", "ru"]}
 STAFF_EXTRA_LANGUAGES = {
     "andere_nationaliteiten": ["ar", "ary", "ru", "ce", "inh", "fr", "en", "ar", "ru"],
     "centraal_onthaal": ["fr", "en", "ar", "tr", "ru"],

@@ -415,6 +415,8 @@ def move(
     _claim_with_first_free(session, slot, now, make)
     appointment.sequence += 1
     appointment.reminder_sent_at = None
+    # A request to choose a new time is answered by moving.
+    appointment.reschedule_requested_at = None
     session.flush()
     freed = [(old_start, old_end)]
     if appointment.staff_id == old_staff:

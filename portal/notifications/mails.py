@@ -18,7 +18,7 @@ Structure of a mail with a QR code and a calendar file::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
@@ -45,6 +45,7 @@ class MailKind(StrEnum):
     MOVED = "moved"
     CANCELLED = "cancelled"
     REMINDER = "reminder"
+    RESCHEDULE = "reschedule"
 
 
 # Mails that carry the visit as an invitation, with its QR code.
@@ -119,6 +120,8 @@ def _wording(kind: MailKind, appointment, now: datetime) -> dict:
     if kind is MailKind.REMINDER:
         subject, intro = _reminder_wording(appointment, now)
         return {"subject": subject, "headline": _("Herinnering aan uw afspraak"), "intro": [intro]}
+    if kind is MailKind.RESCHEDULE:
+        return _reschedule_wording(appointment, moment)
     intro = [_("Uw afspraak van %(date)s om %(time)s gaat niet door.", **moment)]
     if appointment.cancel_reason:
         # Staff cancelled it and said why (in their words, as typed).
@@ -131,7 +134,30 @@ def _wording(kind: MailKind, appointment, now: datetime) -> dict:
     }
 
 
-def _mail_context(appointment, kind: MailKind, language: str, manage_url: str, now, config):
+def _reschedule_wording(appointment, moment: dict) -> dict:
+    """The city asks the resident to choose a new time: the visit stands until they do."""
+    intro = [
+        _("Uw afspraak van %(date)s om %(time)s kan helaas niet doorgaan zoals gepland.", **moment)
+    ]
+    if appointment.reschedule_reason:
+        # The planner's or the closure's reason, in the words it was typed in.
+        intro.append(_("De reden: %(reason)s", reason=appointment.reschedule_reason))
+    intro.append(
+        _(
+            "Kies met de knop hieronder een nieuw tijdstip. Tot u dat doet, blijft uw "
+            "afspraak staan; bel ons gerust als u liever samen een tijdstip zoekt."
+        )
+    )
+    return {
+        "subject": _("Kies een nieuw tijdstip voor uw afspraak van %(date)s", **moment),
+        "headline": _("Kies een nieuw tijdstip voor uw afspraak"),
+        "intro": intro,
+    }
+
+
+def _mail_context(
+    appointment, kind: MailKind, language: str, manage_url: str, now, config, suggestions=()
+):
     """Everything the mail templates show, written in the active locale."""
     summary = visit_summary(appointment, language, config)
     context = {
@@ -164,6 +190,12 @@ def _mail_context(appointment, kind: MailKind, language: str, manage_url: str, n
     elif kind is MailKind.CANCELLED:
         context["action_url"] = book_again_url(config, appointment.language)
         context["action_label"] = _("Nieuwe afspraak maken")
+    elif kind is MailKind.RESCHEDULE:
+        context["action_url"] = manage_url
+        context["action_label"] = _("Nieuw tijdstip kiezen")
+        if suggestions:
+            context["notes"].append(_("Deze tijdstippen zijn nu nog vrij:"))
+            context["notes"].extend(local_moment(moment) for moment in suggestions)
     else:
         context["manage_url"] = manage_url
         cutoff = as_utc(appointment.starts_at) - timedelta(minutes=config["MANAGE_CUTOFF_MINUTES"])
@@ -187,18 +219,20 @@ def compose_appointment_mail(
     manage_url: str,
     now: datetime,
     config: Mapping | None = None,
+    suggestions: Sequence[datetime] = (),
 ) -> EmailMessage:
     """The complete mail of ``kind`` about ``appointment``, ready to be stored and sent.
 
     Needs an app context (templates, translations), not a request: links come from the
     caller (``manage_url``) and from ``BASE_URL``. ``appointment.email`` must be set.
+    ``suggestions`` are free start times offered in a request to choose a new time.
     """
     config = config if config is not None else current_app.config
     kind = MailKind(kind)
     language = mail_language(appointment)
     sender_name, sender_address = sender(config)
     with force_locale(language):
-        context = _mail_context(appointment, kind, language, manage_url, now, config)
+        context = _mail_context(appointment, kind, language, manage_url, now, config, suggestions)
         qr_cid = make_msgid(domain=sender_address.rpartition("@")[2] or None)
         context["qr_cid"] = qr_cid[1:-1]
         context["qr_alt"] = _(

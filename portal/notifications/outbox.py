@@ -56,13 +56,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 def queue_appointment_mail(
-    session, appointment, kind: MailKind, *, manage_url: str, now: datetime
+    session, appointment, kind: MailKind, *, manage_url: str, now: datetime, suggestions=()
 ) -> OutboxMail | None:
     """Render the mail of ``kind`` about ``appointment`` and add it to the outbox; flushed.
 
     The mail commits with the caller's transaction (the caller commits). Returns ``None``
     and writes nothing when the visit has no e-mail address. Needs an app context, not a
-    request. Inside a request, the new id is also noted in ``g.outbox_mail_ids`` so that
+    request. ``suggestions`` are free times offered in a request to choose a new time.
+    Inside a request, the new id is also noted in ``g.outbox_mail_ids`` so that
     the mail goes out right after the response (see :func:`register_after_request_delivery`).
     """
     if not appointment.email:
@@ -71,7 +72,9 @@ def queue_appointment_mail(
     now = as_utc(now)
     if appointment.id is None:
         session.flush()  # the mail refers to the visit by id
-    message = compose_appointment_mail(appointment, kind, manage_url=manage_url, now=now)
+    message = compose_appointment_mail(
+        appointment, kind, manage_url=manage_url, now=now, suggestions=suggestions
+    )
     mail = OutboxMail(
         kind=kind.value,
         appointment_id=appointment.id,

@@ -34,7 +34,8 @@ def _fresh_rate_limits():
 
 
 def _todays_visits(demo_app, team_code: str, count: int = 1) -> list[dict]:
-    """The first ``count`` confirmed, untouched visits of today of a team, as plain facts."""
+    """The first ``count`` confirmed, untouched visits of today of a team, each starting
+    later than the one before (so their order is the order of the times), as plain facts."""
     with demo_app.app_context():
         team = db.session.scalar(select(Team).where(Team.code == team_code))
         visits = db.session.scalars(
@@ -48,8 +49,11 @@ def _todays_visits(demo_app, team_code: str, count: int = 1) -> list[dict]:
                 Appointment.arrived_at.is_(None),
             )
             .order_by(Appointment.starts_at, Appointment.id)
-            .limit(count)
         ).all()
+        visits = [
+            v for i, v in enumerate(visits) if i == 0 or v.starts_at > visits[i - 1].starts_at
+        ]
+        visits = visits[:count]
         counters = [counter for counter in team.counters if counter.active]
         return [
             {

@@ -1,0 +1,123 @@
+"""Who could take a stranded visit, read from the database for the pure check in
+:mod:`portal.scheduling.stranded`: the visits as plain data, and the team's people with
+their shifts, services, languages and what already keeps them busy.
+
+Shared by publishing a plan and by recording an absence, so both propose the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..booking.operations import move
+from ..booking.settings import BookingSettings
+from ..models import Absence, Appointment, AppointmentStatus, Hold, ShiftKind, StaffMember
+from ..scheduling.stranded import BookedVisit, Colleague, stranded_visits
+from .affected import is_counter_visit
+from .reschedule import TimeSuggestions, request_new_time
+
+# A planner's answer for one stranded visit: a colleague's id, or this.
+ASK_RESIDENT = "ask"
+
+
+def booked_visit(visit: Appointment) -> BookedVisit:
+    """``visit`` as the stranded check sees it."""
+    kind = ShiftKind.COUNTER if is_counter_visit(visit) else ShiftKind.BACK_OFFICE
+    return BookedVisit(
+        id=visit.id,
+        staff_id=visit.staff_id,
+        start=visit.starts_at,
+        end=visit.ends_at,
+        kind=kind.value,
+        services=frozenset(entry.service_id for entry in visit.booked_services),
+        language=visit.spoken_language or "",
+    )
+
+
+def busy_spans(
+    session: Session, ids: Sequence[int], start: datetime, end: datetime, now: datetime
+) -> dict[int, list]:
+    """What keeps the people ``ids`` busy in ``[start, end)``: absences, active visits and
+    live holds, by person (three queries)."""
+    busy: dict[int, list] = defaultdict(list)
+    for model, criterion in (
+        (Absence, None),
+        (Appointment, Appointment.filter_active(now)),
+        (Hold, Hold.filter_live(now)),
+    ):
+        query = select(model.staff_id, model.starts_at, model.ends_at).where(
+            model.staff_id.in_(ids), model.filter_overlapping(start, end)
+        )
+        if criterion is not None:
+            query = query.where(criterion)
+        for staff_id, span_start, span_end in session.execute(query):
+            busy[staff_id].append((span_start, span_end))
+    return busy
+
+
+def colleagues(
+    people: Iterable[StaffMember], shifts: Mapping[int, Mapping[str, Sequence]], busy: Mapping
+) -> list[Colleague]:
+    """The people as candidates: ``shifts`` maps a person to their spans by shift kind
+    ("counter", "back_office"), ``busy`` to the spans they are taken."""
+    return [
+        Colleague(
+            id=person.id,
+            shifts={kind: tuple(spans) for kind, spans in shifts.get(person.id, {}).items()},
+            services=frozenset(service.id for service in person.services),
+            languages=frozenset(person.languages),
+            busy=tuple(busy.get(person.id, ())),
+        )
+        for person in people
+    ]
+
+
+def proposals(
+    visits: Sequence[Appointment], people: Sequence[StaffMember], candidates: list[Colleague]
+) -> list[tuple[Appointment, list[StaffMember]]]:
+    """The stranded ones of ``visits``, each with the colleagues who could take it (best
+    first). A visit still awaiting activation cannot be moved, so it gets none: only its
+    resident can be asked for a new time."""
+    confirmed = [v for v in visits if v.status == AppointmentStatus.CONFIRMED]
+    waiting = [v for v in visits if v.status != AppointmentStatus.CONFIRMED]
+    by_person = {person.id: person for person in people}
+    by_visit = {visit.id: visit for visit in visits}
+    found = [
+        (by_visit[entry.visit_id], [by_person[i] for i in entry.candidates])
+        for entry in stranded_visits([booked_visit(v) for v in confirmed], candidates)
+    ]
+    found += [
+        (by_visit[entry.visit_id], [])
+        for entry in stranded_visits([booked_visit(v) for v in waiting], candidates)
+    ]
+    return sorted(found, key=lambda pair: (pair[0].starts_at, pair[0].id))
+
+
+def carry_out(
+    session: Session,
+    decisions: Iterable[tuple[Appointment, str]],
+    reason: str,
+    now: datetime,
+    settings: BookingSettings,
+) -> tuple[int, int]:
+    """Do what the planner chose for each stranded visit: keep its time with a colleague
+    (the colleague's id) or ask the resident for a new time (:data:`ASK_RESIDENT`, with
+    ``reason``); flushed. Returns (visits given to a colleague, residents asked). A
+    colleague booked in the meantime raises the booking error: roll back, all or nothing."""
+    moved = asked = 0
+    suggestions = TimeSuggestions(session, now)
+    for visit, choice in decisions:
+        if choice == ASK_RESIDENT:
+            request_new_time(session, visit, reason, now, suggestions)
+            asked += 1
+        else:
+            move(
+                session, visit, visit.starts_at, now, settings, for_staff=True, staff_id=int(choice)
+            )
+            moved += 1
+    return moved, asked
