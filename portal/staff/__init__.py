@@ -31,6 +31,7 @@ NAVIGATION = (
     ("staff.waiting_room", _l("Wachtzaal"), tuple(_R)),
     ("staff.book_start", _l("Afspraak maken"), tuple(_R)),
     ("staff.feed_settings", _l("Agenda-abonnement"), tuple(_R)),
+    ("staff.planning_home", _l("Planning"), (_R.PLANNER, _R.ADMIN)),
     ("staff.audit_log", _l("Audittrail"), (_R.ADMIN,)),
 )
 
@@ -100,6 +101,7 @@ def init_staff(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
+from .. import planning  # noqa: E402, F401 - the planners' pages use this blueprint
 from . import (  # noqa: E402, F401 - routes register on import
     audit_log,
     auth,

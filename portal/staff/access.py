@@ -30,6 +30,8 @@ ALL_ROLES = tuple(StaffRole)
 CITY_WIDE_ROLES = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})
 # Roles that work with the visits themselves (today, calendars, moving, cancelling).
 VISIT_ROLES = (StaffRole.CLERK, StaffRole.PLANNER, StaffRole.RECEPTION, StaffRole.ADMIN)
+# Roles that plan: the rota, absences, opening hours, closures and services.
+PLANNING_ROLES = (StaffRole.PLANNER, StaffRole.ADMIN)
 # ``team=all``: every team (central reception and administrators only).
 ALL_TEAMS = "all"
 # A day as the staff pages write it: ISO week dates ("2026-W01-1") are not one.
