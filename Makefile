@@ -69,6 +69,8 @@ bench: install-test
 	$(BIN)/python bench/availability.py
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/staff.py
+	$(BIN)/python bench/rota.py
+	$(BIN)/python bench/rota_plan.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

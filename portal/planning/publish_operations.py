@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..booking.errors import BookingError
@@ -32,6 +32,7 @@ from ..staff.access import visit_list_options
 from ..staff.audit import record
 from ..timeutil import local_today, start_of_local_day
 from .colleagues import ASK_RESIDENT, busy_spans, carry_out, colleagues, proposals
+from .rota_data import turn_rows
 
 
 class PublishRefused(BookingError):
@@ -113,17 +114,8 @@ def _replace_shifts(session: Session, plan: RotaPlan) -> None:
         .where(Shift.filter_teams([plan.team_id]), Shift.starts_at >= start, Shift.starts_at < end)
         .execution_options(synchronize_session=False)
     )
-    session.add_all(
-        Shift(
-            staff_id=turn.staff_id,
-            kind=turn.kind,
-            counter_id=turn.counter_id,
-            starts_at=turn.starts_at,
-            ends_at=turn.ends_at,
-            plan_id=plan.id,
-        )
-        for turn in plan.turns
-    )
+    if plan.turns:
+        session.execute(insert(Shift), turn_rows(plan.turns, plan_id=plan.id))
     session.flush()
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..availability import closed_days, opening_schedules
@@ -229,10 +229,33 @@ def generate_plan(
         created_at=now,
         created_by_id=actor.id if actor is not None else None,
     )
-    plan.turns = rota_turns(rota, period.request)
     session.add(plan)
     session.flush()
+    store_turns(session, plan, rota_turns(rota, period.request))
     return plan
+
+
+def turn_rows(turns, **extra) -> list[dict]:
+    """Plan turns (or shifts) as rows for one bulk insert, with ``extra`` columns."""
+    return [
+        {
+            "staff_id": turn.staff_id,
+            "kind": turn.kind,
+            "counter_id": turn.counter_id,
+            "starts_at": turn.starts_at,
+            "ends_at": turn.ends_at,
+            **extra,
+        }
+        for turn in turns
+    ]
+
+
+def store_turns(session: Session, plan: RotaPlan, turns: list[RotaTurn]) -> None:
+    """Insert ``turns`` as the plan's rows in one statement (a 12-week plan of a team
+    holds about 2,000) and let ``plan.turns`` read them afresh; flushed."""
+    if turns:
+        session.execute(insert(RotaTurn), turn_rows(turns, plan_id=plan.id))
+    session.expire(plan, ["turns"])
 
 
 def rota_turns(rota: Rota, request: RotaRequest) -> list[RotaTurn]:
