@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..booking.errors import BookingError
@@ -146,14 +146,22 @@ def publish_plan(
     residents asked for a new time). Raises :class:`PublishRefused` when the plan is not
     a draft, starts today or earlier, or the decisions do not match the stranded visits;
     a colleague booked in the meantime raises the booking error (all or nothing)."""
-    session.execute(select(Team.id).where(Team.id == plan.team_id).with_for_update())
-    session.refresh(plan)
-    if plan.status != PlanStatus.DRAFT:
-        raise PublishRefused(_l("Alleen een ontwerp kan gepubliceerd worden."))
     if plan.first_day <= local_today(now):
         raise PublishRefused(
             _l("Dit ontwerp begint vandaag of vroeger. Maak een nieuw ontwerp vanaf volgende week.")
         )
+    # One publish per team at a time (PostgreSQL; SQLite has one writer anyway), and
+    # the draft is claimed by a conditional UPDATE, so a double click publishes once.
+    session.execute(select(Team.id).where(Team.id == plan.team_id).with_for_update())
+    claimed = session.execute(
+        update(RotaPlan)
+        .where(RotaPlan.id == plan.id, RotaPlan.status == PlanStatus.DRAFT)
+        .values(status=PlanStatus.PUBLISHED, published_at=now, published_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise PublishRefused(_l("Alleen een ontwerp kan gepubliceerd worden."))
+    session.refresh(plan)
     entries = stranded_by_plan(session, plan, now)
     _check_decisions(entries, decisions)
     _replace_shifts(session, plan)
@@ -162,9 +170,6 @@ def publish_plan(
     moved, asked = carry_out(
         session, [(e.visit, decisions[e.visit.id]) for e in entries], reason, now, settings
     )
-    plan.status = PlanStatus.PUBLISHED
-    plan.published_at = now
-    plan.published_by_id = actor.id
     record(
         session,
         actor,
