@@ -29,7 +29,7 @@ from sqlalchemy.orm import joinedload
 from ..booking.errors import BookingError
 from ..booking.settings import BookingSettings
 from ..extensions import db
-from ..i18n import _, ngettext
+from ..i18n import _
 from ..models import Absence, StaffMember, Team
 from ..notifications.summary import local_moment
 from ..staff import blueprint
@@ -55,6 +55,7 @@ from .absence_operations import (
 )
 from .calendar_forms import posted_values, problem_list
 from .colleagues import ASK_RESIDENT
+from .publish import flash_decisions, posted_decisions
 
 
 def absence_period(starts_at: datetime, ends_at: datetime) -> str:
@@ -164,38 +165,10 @@ def _review_page(form, team, data: AbsenceInput, review: AbsenceReview, status=2
     ), status
 
 
-def _decisions(review: AbsenceReview) -> dict[int, str]:
-    """The planner's choice per visit from the form (``visit-<id>``): a colleague's id or
-    :data:`ASK_RESIDENT`; unreadable values are left out (and then refused)."""
-    chosen = {}
-    for entry in review.entries:
-        value = request.form.get(f"visit-{entry.visit.id}", "")
-        if value == ASK_RESIDENT or parse_id(value) is not None:
-            chosen[entry.visit.id] = value
-    return chosen
-
-
 def _flash_saved(name: str, moved: int, asked: int) -> None:
     """What happened, for the next page."""
     flash(_("De afwezigheid van %(name)s is bewaard.", name=name), "success")
-    if moved:
-        flash(
-            ngettext(
-                "%(num)s afspraak ging naar een collega.",
-                "%(num)s afspraken gingen naar een collega.",
-                moved,
-            ),
-            "info",
-        )
-    if asked:
-        flash(
-            ngettext(
-                "%(num)s bewoner kreeg de vraag een nieuw tijdstip te kiezen.",
-                "%(num)s bewoners kregen de vraag een nieuw tijdstip te kiezen.",
-                asked,
-            ),
-            "info",
-        )
+    flash_decisions(moved, asked)
 
 
 @blueprint.route(
@@ -233,7 +206,7 @@ def new_absence():
     if review.entries and request.form.get("fingerprint") != review.fingerprint:
         problem = _("Sinds u de lijst zag, zijn er afspraken bijgekomen of veranderd.")
         return _review_page(form, team, data, review, 409, problem=problem)
-    decisions = _decisions(review)
+    decisions = posted_decisions(entry.visit for entry in review.entries)
     try:
         _absence, moved, asked = create_absence(
             db.session,

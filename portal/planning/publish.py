@@ -23,18 +23,42 @@ from .publish_operations import ASK_RESIDENT, PublishRefused, publish_plan, stra
 REASON_LENGTH = 200
 
 
+def flash_decisions(moved: int, asked: int) -> None:
+    """Tell the planner what became of the stranded visits (next page's messages)."""
+    if moved:
+        flash(
+            ngettext(
+                "%(num)s afspraak ging naar een collega.",
+                "%(num)s afspraken gingen naar een collega.",
+                moved,
+            ),
+            "info",
+        )
+    if asked:
+        flash(
+            ngettext(
+                "%(num)s bewoner kreeg de vraag een nieuw tijdstip te kiezen.",
+                "%(num)s bewoners kregen de vraag een nieuw tijdstip te kiezen.",
+                asked,
+            ),
+            "info",
+        )
+
+
 def default_reason() -> str:
     """What the resident reads as the reason, unless the planner writes another."""
     return _("De planning van het stadhuis is gewijzigd.")
 
 
-def _decisions(entries) -> dict[int, str]:
-    """The planner's choice per stranded visit from the form (``visit-<id>``)."""
+def posted_decisions(visits) -> dict[int, str]:
+    """The planner's choice per stranded visit from the form (``visit-<id>``): a
+    colleague's id or :data:`ASK_RESIDENT`; unreadable values are left out (and then
+    refused, as a missing choice)."""
     chosen = {}
-    for entry in entries:
-        value = request.form.get(f"visit-{entry.visit.id}", "")
+    for visit in visits:
+        value = request.form.get(f"visit-{visit.id}", "")
         if value == ASK_RESIDENT or parse_id(value) is not None:
-            chosen[entry.visit.id] = value
+            chosen[visit.id] = value
     return chosen
 
 
@@ -77,7 +101,7 @@ def planning_publish(plan_id: int):
         moved, asked = publish_plan(
             db.session,
             plan,
-            _decisions(entries),
+            posted_decisions(entry.visit for entry in entries),
             reason,
             current_user,
             now,
@@ -95,22 +119,5 @@ def planning_publish(plan_id: int):
         return _page(plan, entries, 409, problem, reason)
     db.session.commit()
     flash(_("De beurtrol is gepubliceerd. Bewoners boeken nu volgens deze planning."), "success")
-    if moved:
-        flash(
-            ngettext(
-                "%(num)s afspraak ging naar een collega.",
-                "%(num)s afspraken gingen naar een collega.",
-                moved,
-            ),
-            "info",
-        )
-    if asked:
-        flash(
-            ngettext(
-                "%(num)s bewoner kreeg de vraag een nieuw tijdstip te kiezen.",
-                "%(num)s bewoners kregen de vraag een nieuw tijdstip te kiezen.",
-                asked,
-            ),
-            "info",
-        )
+    flash_decisions(moved, asked)
     return redirect(url_for("staff.planning_publish", plan_id=plan.id))
