@@ -84,14 +84,13 @@ def backend(request) -> str:
     return request.param
 
 
-@pytest.fixture(scope="session")
-def demo_app(backend, tmp_path_factory):
-    """The portal with the city's demo data as of :data:`DEMO_NOW`. Read-only: a test that
-    changes it must undo its change."""
+def own_demo_app(backend: str, tmp_path_factory, purpose: str, **config):
+    """The portal with the city's demo data as of :data:`DEMO_NOW` in a database of its
+    own: the body of a fixture (``yield from``) for tests that change the data."""
     from portal.demo import load_demo
 
-    url, cleanup = _database(backend, "demo", tmp_path_factory)
-    app = make_app(url)
+    url, cleanup = _database(backend, purpose, tmp_path_factory)
+    app = make_app(url, **config)
     with app.app_context():
         load_demo(db.session, DEMO_TODAY, DEMO_NOW)
         db.session.commit()
@@ -99,6 +98,13 @@ def demo_app(backend, tmp_path_factory):
     with app.app_context():
         db.engine.dispose()
     cleanup()
+
+
+@pytest.fixture(scope="session")
+def demo_app(backend, tmp_path_factory):
+    """The portal with the city's demo data as of :data:`DEMO_NOW`. Read-only: a test that
+    changes it must undo its change."""
+    yield from own_demo_app(backend, tmp_path_factory, "demo")
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.availability import load_availability
-from portal.demo import load_demo
 from portal.extensions import db
 from portal.models import (
     Absence,
@@ -33,7 +32,7 @@ from portal.models import (
 from portal.planning.absence_forms import AbsenceInput
 from portal.planning.absence_operations import review_absence
 from portal.timeutil import CITY_TZ, local_datetime, start_of_local_day
-from tests.conftest import DEMO_NOW, DEMO_TODAY, _database, make_app
+from tests.conftest import DEMO_NOW, DEMO_TODAY, own_demo_app
 from tests.web.booking_helpers import csrf_of
 from tests.web.staff_helpers import new_client, signed_in
 
@@ -44,15 +43,13 @@ NEW = f"{LIST}/nieuw"
 @pytest.fixture(scope="module")
 def absence_app(backend, tmp_path_factory):
     """The demo city in a database of its own: these tests change absences and visits."""
-    url, cleanup = _database(backend, "absences", tmp_path_factory)
-    app = make_app(url, MAIL_SEND_AFTER_REQUEST=False, RATELIMIT_SIGN_IN="1000 per minute")
-    with app.app_context():
-        load_demo(db.session, DEMO_TODAY, DEMO_NOW)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    yield from own_demo_app(
+        backend,
+        tmp_path_factory,
+        "absences",
+        MAIL_SEND_AFTER_REQUEST=False,
+        RATELIMIT_SIGN_IN="1000 per minute",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from portal.models import (
     OutboxMail,
 )
 from portal.timeutil import end_of_local_day, start_of_local_day, to_local
-from tests.conftest import DEMO_NOW, DEMO_TODAY, _database, make_app
+from tests.conftest import DEMO_NOW, own_demo_app
 from tests.web.booking_helpers import csrf_of
 from tests.web.staff_helpers import new_client, signed_in
 
@@ -371,17 +371,7 @@ def test_a_form_without_its_csrf_token_is_refused(staff_client, demo_app):
 @pytest.fixture(scope="module")
 def calendar_app(backend, tmp_path_factory):
     """The demo portal for the tests that save closures and schedules."""
-    from portal.demo import load_demo
-
-    url, cleanup = _database(backend, "planning_calendar", tmp_path_factory)
-    app = make_app(url)
-    with app.app_context():
-        load_demo(db.session, DEMO_TODAY, DEMO_NOW)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    yield from own_demo_app(backend, tmp_path_factory, "planning_calendar")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.demo import load_demo
 from portal.extensions import db
 from portal.models import (
     Absence,
@@ -31,7 +30,7 @@ from portal.models import (
 from portal.planning.plan_grid import CellState, week_grid
 from portal.planning.rota_data import plan_slots
 from portal.timeutil import local_datetime
-from tests.conftest import DEMO_NOW, DEMO_TODAY, _database, make_app
+from tests.conftest import DEMO_TODAY, own_demo_app
 from tests.web.staff_helpers import form_token, signed_in
 
 PLANS = "/medewerkers/planning/beurtrol"
@@ -42,15 +41,7 @@ FIRST_MONDAY = DEMO_TODAY + timedelta(days=7)  # Monday 14 December 2026
 @pytest.fixture(scope="module")
 def rota_app(backend, tmp_path_factory):
     """The portal with the demo data, for this module alone (its tests change data)."""
-    url, cleanup = _database(backend, "planning_plans", tmp_path_factory)
-    app = make_app(url)
-    with app.app_context():
-        load_demo(db.session, DEMO_TODAY, DEMO_NOW)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    yield from own_demo_app(backend, tmp_path_factory, "planning_plans")
 
 
 @pytest.fixture

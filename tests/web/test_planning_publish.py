@@ -12,7 +12,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.demo import load_demo
 from portal.extensions import db
 from portal.models import (
     Appointment,
@@ -29,7 +28,7 @@ from portal.models import (
 from portal.planning.publish_operations import plan_span, stranded_by_plan
 from portal.planning.rota_data import generate_plan
 from portal.timeutil import utcnow
-from tests.conftest import DEMO_NOW, DEMO_TODAY, _database, make_app
+from tests.conftest import DEMO_NOW, DEMO_TODAY, own_demo_app
 from tests.web.booking_helpers import csrf_of
 from tests.web.staff_helpers import signed_in
 
@@ -39,15 +38,13 @@ NEXT_MONDAY = DEMO_TODAY + timedelta(days=7)
 @pytest.fixture(scope="module")
 def planning_app(backend, tmp_path_factory):
     """The demo city in a database of its own: these tests publish rotas."""
-    url, cleanup = _database(backend, "publish", tmp_path_factory)
-    app = make_app(url, MAIL_SEND_AFTER_REQUEST=False, RATELIMIT_SIGN_IN="1000 per minute")
-    with app.app_context():
-        load_demo(db.session, DEMO_TODAY, DEMO_NOW)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    yield from own_demo_app(
+        backend,
+        tmp_path_factory,
+        "publish",
+        MAIL_SEND_AFTER_REQUEST=False,
+        RATELIMIT_SIGN_IN="1000 per minute",
+    )
 
 
 @pytest.fixture(scope="module")

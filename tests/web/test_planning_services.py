@@ -8,11 +8,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.demo import load_demo
 from portal.extensions import db
 from portal.models import AuditEvent, Channel, Service, ServiceText, StaffMember, Team
 from portal.planning.service_forms import initial_data
-from tests.conftest import DEMO_NOW, DEMO_TODAY, _database, make_app
+from tests.conftest import own_demo_app
 from tests.web.booking_helpers import csrf_of
 from tests.web.staff_helpers import new_client, signed_in
 
@@ -33,15 +32,7 @@ def edit_url(service_id: int) -> str:
 @pytest.fixture(scope="module")
 def services_app(backend, tmp_path_factory):
     """The portal with the city's demo data, for these tests alone (they change services)."""
-    url, cleanup = _database(backend, "planning_services", tmp_path_factory)
-    app = make_app(url)
-    with app.app_context():
-        load_demo(db.session, DEMO_TODAY, DEMO_NOW)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    yield from own_demo_app(backend, tmp_path_factory, "planning_services")
 
 
 @pytest.fixture(scope="module")

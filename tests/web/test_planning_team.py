@@ -12,13 +12,12 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.demo import load_demo
 from portal.extensions import db
 from portal.models import AuditEvent, CounterNeed, RotaPlan, RotaTurn, ShiftKind, Team
 from portal.planning.team_forms import need_turns, regular_schedule
 from portal.planning.team_settings import team_members
 from portal.timeutil import to_local
-from tests.conftest import DEMO_NOW, DEMO_TODAY, _database, make_app
+from tests.conftest import DEMO_TODAY, own_demo_app
 from tests.web.staff_helpers import form_token, signed_in
 
 # After the demo's booked visits (which tie their clerks to their turns): Monday 8 February
@@ -32,15 +31,7 @@ TUESDAY = 1
 @pytest.fixture(scope="module")
 def team_app(backend, tmp_path_factory):
     """The portal with the demo data, for this module alone (its tests change data)."""
-    url, cleanup = _database(backend, "planning_team", tmp_path_factory)
-    app = make_app(url)
-    with app.app_context():
-        load_demo(db.session, DEMO_TODAY, DEMO_NOW)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    cleanup()
+    yield from own_demo_app(backend, tmp_path_factory, "planning_team")
 
 
 @pytest.fixture
