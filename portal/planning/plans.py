@@ -255,10 +255,10 @@ def _refused(plan: RotaPlan, week: int, message: str):
     return _back(plan, week)
 
 
-@blueprint.route("/planning/beurtrol/<int:plan_id>/plaatsen", methods=["POST"])
-@roles_required(*PLANNING_ROLES)
-def planning_plan_assign(plan_id: int):
-    """Put a person on a turn of a draft, at a free counter of the team."""
+def _edit_person_turn(plan_id: int, change, subject: str, message):
+    """One person on one turn of a draft: read the form, ``change(plan, person, turn)``,
+    audit it as ``subject``, commit, and tell the planner ``message(person, turn,
+    outcome)``; a refusal changes nothing and says why."""
     member = _member()
     plan = plan_or_404(member, plan_id)
     form = TurnEditForm()
@@ -267,49 +267,46 @@ def planning_plan_assign(plan_id: int):
         person = _person(plan, form.person.data)
         slot = _slot(plan, plan_slots(db.session, plan), form.turn.data)
         week = week_of(plan, slot.day)
-        number = assign(db.session, plan, person, slot)
+        outcome = change(plan, person, slot)
     except EditRefused as refusal:
         return _refused(plan, week, refusal.message)
-    _audit(member, plan, "rota.assign", person=person.id, turn=slot.start.isoformat())
+    _audit(member, plan, subject, person=person.id, turn=slot.start.isoformat())
     db.session.commit()
-    flash(
-        _(
+    flash(message(person, slot, outcome), "success")
+    return _back(plan, week)
+
+
+@blueprint.route("/planning/beurtrol/<int:plan_id>/plaatsen", methods=["POST"])
+@roles_required(*PLANNING_ROLES)
+def planning_plan_assign(plan_id: int):
+    """Put a person on a turn of a draft, at a free counter of the team."""
+    return _edit_person_turn(
+        plan_id,
+        lambda plan, person, slot: assign(db.session, plan, person, slot),
+        "rota.assign",
+        lambda person, slot, number: _(
             "%(name)s staat op %(turn)s aan balie %(number)s.",
             name=person.name,
             turn=turn_label(slot),
             number=number,
         ),
-        "success",
     )
-    return _back(plan, week)
 
 
 @blueprint.route("/planning/beurtrol/<int:plan_id>/weghalen", methods=["POST"])
 @roles_required(*PLANNING_ROLES)
 def planning_plan_unassign(plan_id: int):
     """Take a person off a turn of a draft: that time becomes back office."""
-    member = _member()
-    plan = plan_or_404(member, plan_id)
-    form = TurnEditForm()
-    week = _form_week(plan, form.week.data)
-    try:
-        person = _person(plan, form.person.data)
-        slot = _slot(plan, plan_slots(db.session, plan), form.turn.data)
-        week = week_of(plan, slot.day)
-        unassign(db.session, plan, person, slot)
-    except EditRefused as refusal:
-        return _refused(plan, week, refusal.message)
-    _audit(member, plan, "rota.unassign", person=person.id, turn=slot.start.isoformat())
-    db.session.commit()
-    flash(
-        _(
+    return _edit_person_turn(
+        plan_id,
+        lambda plan, person, slot: unassign(db.session, plan, person, slot),
+        "rota.unassign",
+        lambda person, slot, _outcome: _(
             "%(name)s staat niet meer op %(turn)s en doet dan backoffice.",
             name=person.name,
             turn=turn_label(slot),
         ),
-        "success",
     )
-    return _back(plan, week)
 
 
 @blueprint.route("/planning/beurtrol/<int:plan_id>/ruilen", methods=["POST"])
