@@ -49,8 +49,14 @@ SLOT = timedelta(minutes=15)
 def build(session) -> int:
     """The benchmark's city; returns the service id."""
     rng = random.Random(1)
-    city = build_city(session, FIRST_DAY, FIRST_DAY + timedelta(days=DAYS), staff_count=CLERKS,
-                      minutes=15, horizon_days=DAYS)
+    city = build_city(
+        session,
+        FIRST_DAY,
+        FIRST_DAY + timedelta(days=DAYS),
+        staff_count=CLERKS,
+        minutes=15,
+        horizon_days=DAYS,
+    )
     offered = booked = 0
     for shift in city.shifts:
         moment = shift.starts_at
@@ -58,15 +64,21 @@ def build(session) -> int:
             offered += 1
             if rng.random() < BOOKED:
                 booked += 1
-                visit = Appointment(staff_id=shift.staff_id, resident_name="Bewoner",
-                                    starts_at=moment, ends_at=moment + SLOT)
+                visit = Appointment(
+                    staff_id=shift.staff_id,
+                    resident_name="Bewoner",
+                    starts_at=moment,
+                    ends_at=moment + SLOT,
+                )
                 visit.booked_services = [AppointmentService(service=city.service)]
                 visit.claim_time()
                 session.add(visit)
             moment += SLOT
     session.commit()
-    print(f"data: {CLERKS} clerks, {offered} clerk-times of 15 min over {DAYS} days, "
-          f"{booked} booked ({booked / offered:.0%})")
+    print(
+        f"data: {CLERKS} clerks, {offered} clerk-times of 15 min over {DAYS} days, "
+        f"{booked} booked ({booked / offered:.0%})"
+    )
     return city.service.id
 
 
@@ -113,8 +125,9 @@ def main() -> None:
         def real(first, final):
             db.session.expire_all()
             service = db.session.get(Service, service_id)
-            return load_availability(db.session, [service], 1, first, final, NOW,
-                                     grid_minutes=15, tz=CITY_TZ)
+            return load_availability(
+                db.session, [service], 1, first, final, NOW, grid_minutes=15, tz=CITY_TZ
+            )
 
         rows = []
         for label, first, final, answer in (
@@ -122,21 +135,27 @@ def main() -> None:
             ("(b) days with a free time, 60 days", FIRST_DAY, last, lambda a: a.days()),
         ):
             data = real(first, final)  # the same inputs, kept in memory for the floors
-            naive = median_ms(lambda d=data: naive_free_slots(d.window, d.staff, d.request),
-                              args.repeat)
+            naive = median_ms(
+                lambda d=data: naive_free_slots(d.window, d.staff, d.request), args.repeat
+            )
             core = median_ms(lambda d=data, f=answer: f(d), args.repeat)
             full = median_ms(lambda a=first, b=final, f=answer: f(real(a, b)), args.repeat)
             queries = count_queries(lambda a=first, b=final, f=answer: f(real(a, b)))
             check = {s.start for s in free_slots(data.window, data.staff, data.request)}
-            assert check == {s.start for s in naive_free_slots(data.window, data.staff,
-                                                               data.request)}
+            assert check == {
+                s.start for s in naive_free_slots(data.window, data.staff, data.request)
+            }
             rows.append((label, full, queries, naive, core))
         print(f"database: {db.engine.dialect.name}; median of {args.repeat} runs\n")
-        print(f"{'':38}{'real path':>11}{'queries':>9}{'naive floor':>13}{'core only':>11}"
-              f"{'real/naive':>12}{'real/core':>11}")
+        print(
+            f"{'':38}{'real path':>11}{'queries':>9}{'naive floor':>13}{'core only':>11}"
+            f"{'real/naive':>12}{'real/core':>11}"
+        )
         for label, full, queries, naive, core in rows:
-            print(f"{label:38}{full:9.1f}ms{queries:9d}{naive:11.1f}ms{core:9.1f}ms"
-                  f"{full / naive:11.2f}x{full / core:10.2f}x")
+            print(
+                f"{label:38}{full:9.1f}ms{queries:9d}{naive:11.1f}ms{core:9.1f}ms"
+                f"{full / naive:11.2f}x{full / core:10.2f}x"
+            )
 
 
 if __name__ == "__main__":

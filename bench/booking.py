@@ -61,8 +61,10 @@ def main() -> None:
         service_id = build(db.session)
         service = db.session.get(Service, service_id)
         free = nearest_free_times(db.session, [service], 1, NOW, NOW, settings, limit=10_000)
-        print(f"free clerk-times to book from: {sum(s.capacity for s in free)} "
-              f"over {DAYS} days from {FIRST_DAY}\n")
+        print(
+            f"free clerk-times to book from: {sum(s.capacity for s in free)} "
+            f"over {DAYS} days from {FIRST_DAY}\n"
+        )
         starts = iter([s.start for s in free for _ in range(s.capacity)])
 
         def book_one(number=[0]):  # noqa: B006 - a counter across calls
@@ -90,11 +92,18 @@ def main() -> None:
         for _ in range(args.repeat):
             start = next(starts).isoformat()
             started = clock.perf_counter()
-            held = client.post("/api/v1/holds", headers=headers,
-                               json={"service_ids": [service_id], "start": start})
-            booked = client.post("/api/v1/appointments", headers=headers, json={
-                "hold": held.json["hold"]["token"], "name": "Bench",
-                "email": "api@example.org"})
+            held = client.post(
+                "/api/v1/holds", headers=headers, json={"service_ids": [service_id], "start": start}
+            )
+            booked = client.post(
+                "/api/v1/appointments",
+                headers=headers,
+                json={
+                    "hold": held.json["hold"]["token"],
+                    "name": "Bench",
+                    "email": "api@example.org",
+                },
+            )
             http_times.append(clock.perf_counter() - started)
             assert booked.status_code == 201, booked.json
         http_ms = statistics.median(http_times) * 1000
@@ -131,11 +140,15 @@ def main() -> None:
         race_ms = (clock.perf_counter() - started) * 1000
 
     print(f"database: {url.split(':')[0]}; median of {args.repeat} runs\n")
-    print(f"(a) hold + book + mail + commit (operations): {operation_ms:7.1f} ms, "
-          f"{queries} SQL statements")
+    print(
+        f"(a) hold + book + mail + commit (operations): {operation_ms:7.1f} ms, "
+        f"{queries} SQL statements"
+    )
     print(f"(b) POST /holds + POST /appointments (API):    {http_ms:7.1f} ms")
-    print(f"(c) {RACERS} threads racing for one time:         {race_ms:7.1f} ms, "
-          f"won {outcomes.count('won')}, taken {outcomes.count('taken')}")
+    print(
+        f"(c) {RACERS} threads racing for one time:         {race_ms:7.1f} ms, "
+        f"won {outcomes.count('won')}, taken {outcomes.count('taken')}"
+    )
 
 
 if __name__ == "__main__":

@@ -25,11 +25,11 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal import demo_data as data
-from portal.demo import _qualified, _working_days
+from portal.demo import _qualified, _working_days, counter_needs
 from portal.scheduling.availability import OpeningBlock, OpeningSchedule
 from portal.scheduling.rota import generate_rota, office_spans
 from portal.scheduling.rota_input import Person, Rota, RotaRequest
-from portal.scheduling.rota_turns import EVENING_FROM, TeamCounters, counter_turns
+from portal.scheduling.rota_turns import TeamCounters, counter_turns
 from portal.timeutil import CITY_TZ, local_datetime
 
 FIRST_DAY = date(2027, 2, 1)  # a Monday; 12 weeks on hold Easter Monday and summer time
@@ -44,18 +44,6 @@ def schedule() -> OpeningSchedule:
         OpeningBlock(weekday, opens, closes) for weekday, opens, closes in data.OPENING_HOURS
     )
     return OpeningSchedule(None, None, blocks)
-
-
-def needs(need: tuple[int, int, int]) -> dict[tuple[int, time], int]:
-    """A team's need per (weekday, block start): day, Monday evening, Saturday."""
-    day, evening, saturday = need
-    found = {}
-    for weekday, opens, _closes in data.OPENING_HOURS:
-        if weekday == 5:
-            found[weekday, opens] = saturday
-        else:
-            found[weekday, opens] = evening if opens >= EVENING_FROM else day
-    return found
 
 
 def department(weeks: int, rng: random.Random) -> dict[str, RotaRequest]:
@@ -96,7 +84,7 @@ def department(weeks: int, rng: random.Random) -> dict[str, RotaRequest]:
             tuple(number for number, _row in mine),
             tuple(data.COUNTER_LANGUAGES.get(code, [])),
         )
-        turns = counter_turns([schedule()], open_days, needs(need), team, CITY_TZ)
+        turns = counter_turns([schedule()], open_days, counter_needs(need), team, CITY_TZ)
         requests[code] = RotaRequest(tuple(turns), tuple(people), TARGET)
     return requests
 

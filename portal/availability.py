@@ -149,11 +149,12 @@ def _qualified_staff(service_ids: Sequence[int]):
     )
 
 
-def _busy_spans(
+def busy_spans_query(
     qualified, start: datetime, end: datetime, now: datetime, ignore_appointment_id: int | None
 ):
-    """One query for everything that keeps qualified staff busy: absences, active visits
-    and live holds overlapping ``[start, end)`` (leaving out the visit being moved)."""
+    """One query for everything that keeps staff busy: absences, active visits and live
+    holds overlapping ``[start, end)`` of the people ``qualified`` (a subquery or a list
+    of ids), leaving out the visit being moved."""
     visits = Appointment.filter_active(now)
     if ignore_appointment_id is not None:
         visits = visits & (Appointment.id != ignore_appointment_id)
@@ -196,7 +197,7 @@ def staff_calendars(
         return []
     busy: dict[int, list] = defaultdict(list)
     for staff_id, busy_start, busy_end in session.execute(
-        _busy_spans(qualified, start, end, now, ignore_appointment_id)
+        busy_spans_query(qualified, start, end, now, ignore_appointment_id)
     ).all():
         busy[staff_id].append((busy_start, busy_end))
     return [

@@ -30,6 +30,7 @@ from .models import (
     OpeningSchedule,
     PlanStatus,
     RotaPlan,
+    RotaTurn,
     Service,
     ServiceText,
     Shift,
@@ -38,7 +39,7 @@ from .models import (
     StaffRole,
     Team,
 )
-from .planning.rota_data import report_json, rota_turns, team_period
+from .planning.rota_data import report_json, rota_rows, team_period
 from .scheduling.rota import generate_rota
 from .scheduling.rota_input import TurnKind
 from .scheduling.rota_turns import turn_kind
@@ -239,15 +240,25 @@ def _add_absence(session, member, first: date, last: date, kind, note) -> None:
     )
 
 
+def counter_needs(need: tuple[int, int, int]) -> dict[tuple[int, time], int]:
+    """A team's need per (weekday, block start) of the regular week from its
+    ``demo_data.TEAMS`` entry: (day turns, Monday evening, Saturday morning)."""
+    day, evening, saturday = need
+    by_kind = {TurnKind.DAY: day, TurnKind.EVENING: evening, TurnKind.SATURDAY: saturday}
+    return {
+        (weekday, opens): by_kind[turn_kind(weekday, opens)]
+        for weekday, opens, _closes in data.OPENING_HOURS
+    }
+
+
 def _counter_needs(session: Session, teams: dict[str, Team]) -> None:
-    """Each team's counter need per turn of the regular week: day turns, the Monday
-    evening and the Saturday morning (``demo_data.TEAMS``)."""
-    for code, _names, _size, _counters, (day, evening, saturday) in data.TEAMS:
-        for weekday, opens, _closes in data.OPENING_HOURS:
-            kind = turn_kind(date(2026, 1, 5) + timedelta(days=weekday), opens)
-            need = {TurnKind.DAY: day, TurnKind.EVENING: evening}.get(kind, saturday)
+    """Each team's counter need per turn of the regular week."""
+    for code, _names, _size, _counters, need in data.TEAMS:
+        for (weekday, opens), staff_needed in counter_needs(need).items():
             session.add(
-                CounterNeed(team=teams[code], weekday=weekday, starts=opens, staff_needed=need)
+                CounterNeed(
+                    team=teams[code], weekday=weekday, starts=opens, staff_needed=staff_needed
+                )
             )
 
 
@@ -268,21 +279,13 @@ def _rota(session, teams: dict[str, Team], first: date, last: date, now: datetim
             created_at=now,
             published_at=now,
         )
-        plan.turns = rota_turns(rota, period.request)
+        rows = rota_rows(rota, period.request)
+        plan.turns = [RotaTurn(**row) for row in rows]
         session.add(plan)
         session.flush()
-        for turn in plan.turns:
-            shift = Shift(
-                staff_id=turn.staff_id,
-                kind=turn.kind,
-                counter_id=turn.counter_id,
-                starts_at=turn.starts_at,
-                ends_at=turn.ends_at,
-                plan_id=plan.id,
-            )
-            session.add(shift)
-            if turn.kind == ShiftKind.COUNTER:
-                counter_shifts.append(shift)
+        shifts = [Shift(**row, plan_id=plan.id) for row in rows]
+        session.add_all(shifts)
+        counter_shifts += [shift for shift in shifts if shift.kind == ShiftKind.COUNTER]
     session.flush()
     return counter_shifts
 

@@ -21,7 +21,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -220,11 +219,9 @@ class Appointment(ClaimsTimeMixin, db.Model):
     def filter_teams(cls, team_ids):
         """Criterion: visits with a staff member of one of ``team_ids`` (a visit belongs
         to the team of the person it is booked with)."""
-        from .organisation import StaffMember
+        from .organisation import staff_in_teams
 
-        return cls.staff_id.in_(
-            select(StaffMember.id).where(StaffMember.team_id.in_(list(team_ids)))
-        )
+        return cls.staff_id.in_(staff_in_teams(team_ids))
 
     @classmethod
     def filter_between(cls, start: datetime, end: datetime):

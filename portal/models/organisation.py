@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -133,7 +133,18 @@ class StaffMember(UserMixin, db.Model):
     def languages(self, codes: list[str]) -> None:
         self.spoken_languages = [StaffLanguage(language=code) for code in dict.fromkeys(codes)]
 
+    @classmethod
+    def filter_active(cls):
+        """Criterion: people who still work here."""
+        return cls.active.is_(True)
+
     @property
     def weekdays(self) -> frozenset[int]:
         """The weekdays (0 is Monday) this person works."""
         return frozenset(int(digit) for digit in self.working_days if digit in "0123456")
+
+
+def staff_in_teams(team_ids):
+    """Subquery: the ids of the staff members of ``team_ids`` (a visit, shift or absence
+    belongs to the team of its staff member)."""
+    return select(StaffMember.id).where(StaffMember.team_id.in_(list(team_ids)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -31,7 +31,18 @@ class TimeSpanMixin:
         return (cls.starts_at < end) & (cls.ends_at > start)
 
 
-class Shift(TimeSpanMixin, db.Model):
+class StaffTimeMixin(TimeSpanMixin):
+    """A span of one staff member's time, with the team criterion."""
+
+    @classmethod
+    def filter_teams(cls, team_ids):
+        """Criterion: rows of people in one of ``team_ids``."""
+        from .organisation import staff_in_teams
+
+        return cls.staff_id.in_(staff_in_teams(team_ids))
+
+
+class Shift(StaffTimeMixin, db.Model):
     """A staff member's shift: at a given counter, or in the back office."""
 
     __tablename__ = "shift"
@@ -56,15 +67,6 @@ class Shift(TimeSpanMixin, db.Model):
     staff = relationship("StaffMember")
     counter = relationship("Counter")
 
-    @classmethod
-    def filter_teams(cls, team_ids):
-        """Criterion: shifts of people in one of ``team_ids``."""
-        from .organisation import StaffMember
-
-        return cls.staff_id.in_(
-            select(StaffMember.id).where(StaffMember.team_id.in_(list(team_ids)))
-        )
-
 
 class AbsenceKind(StrEnum):
     """Why a staff member is away."""
@@ -75,7 +77,7 @@ class AbsenceKind(StrEnum):
     OTHER = "other"
 
 
-class Absence(TimeSpanMixin, db.Model):
+class Absence(StaffTimeMixin, db.Model):
     """Time a staff member is not available (leave, training, illness)."""
 
     __tablename__ = "absence"

@@ -10,19 +10,18 @@ person is already away then needs the database and lives in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField
-from wtforms.fields.core import Field
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from ..booking.forms import NO_CONTROL
 from ..i18n import _, _l
 from ..models import AbsenceKind, StaffMember
 from ..staff.access import parse_id
-from ..timeutil import local_datetime, start_of_local_day
-from .calendar_forms import GRID_MINUTES, DayField, parse_clock
+from ..timeutil import end_of_local_day, local_datetime, start_of_local_day
+from .calendar_forms import GRID_MINUTES, DayField, add_error, read_time, strip
 
 NOTE_LENGTH = 200
 # The longest absence one form may add, in days (a long leave still fits).
@@ -35,16 +34,6 @@ KIND_LABELS = {
     AbsenceKind.SICK: _l("Ziekte"),
     AbsenceKind.OTHER: _l("Andere"),
 }
-
-
-def _strip(value):
-    """Leading and trailing spaces never count."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def _add_error(field: Field, message: str) -> None:
-    """Show ``message`` at ``field`` (its errors are a tuple until it was validated)."""
-    field.errors = [*field.errors, message]
 
 
 @dataclass(frozen=True)
@@ -72,7 +61,7 @@ def _time_field(label):
     """A wall-clock time field (browsers show a time picker on the 5-minute grid)."""
     return StringField(
         label,
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional()],
         render_kw={"type": "time", "step": GRID_MINUTES * 60},
     )
@@ -110,7 +99,7 @@ class AbsenceForm(FlaskForm):
     note = StringField(
         _l("Notitie"),
         description=_l("Niet verplicht. Alleen collega's met de planning lezen ze."),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=NOTE_LENGTH, message=_l("De notitie mag hoogstens 200 tekens lang zijn.")),
@@ -140,20 +129,20 @@ class AbsenceForm(FlaskForm):
         in the past, at most a year, and hours only on a single day, on the grid, in order."""
         valid = super().validate(extra_validators)
         if self.person.data and self.chosen_person is None:
-            _add_error(self.person, _("Kies een medewerker van het team uit de lijst."))
+            add_error(self.person, _("Kies een medewerker van het team uit de lijst."))
             valid = False
         first = self.first_day.day
         if first is None:
             return False
         last = self.last_day.day or first
         if first < self.today:
-            _add_error(self.first_day, _("Deze dag ligt in het verleden. Kies vandaag of later."))
+            add_error(self.first_day, _("Deze dag ligt in het verleden. Kies vandaag of later."))
             valid = False
         if last < first:
-            _add_error(self.last_day, _("De laatste dag ligt voor de eerste dag."))
+            add_error(self.last_day, _("De laatste dag ligt voor de eerste dag."))
             return False
         if (last - first).days >= LONGEST_ABSENCE_DAYS:
-            _add_error(self.last_day, _("Een afwezigheid duurt hoogstens 366 dagen."))
+            add_error(self.last_day, _("Een afwezigheid duurt hoogstens 366 dagen."))
             valid = False
         return self._validate_hours(first, last) and valid
 
@@ -165,19 +154,19 @@ class AbsenceForm(FlaskForm):
             return True
         if not raw_from or not raw_to:
             empty = self.to_time if raw_from else self.from_time
-            _add_error(empty, _("Vul zowel het beginuur als het einduur in, of geen van beide."))
+            add_error(empty, _("Vul zowel het beginuur als het einduur in, of geen van beide."))
             return False
         if last != first:
-            _add_error(
+            add_error(
                 self.from_time,
                 _("Uren kunnen alleen bij een afwezigheid van één dag. Laat ze anders leeg."),
             )
             return False
-        start, end = _read_time(self.from_time), _read_time(self.to_time)
+        start, end = read_time(self.from_time), read_time(self.to_time)
         if start is None or end is None:
             return False
         if not start < end or not local_datetime(first, start) < local_datetime(first, end):
-            _add_error(self.to_time, _("Het einduur moet na het beginuur liggen."))
+            add_error(self.to_time, _("Het einduur moet na het beginuur liggen."))
             return False
         self.read_hours = (start, end)
         return True
@@ -187,7 +176,7 @@ class AbsenceForm(FlaskForm):
         first = self.first_day.day
         last = self.last_day.day or first
         if self.read_hours is None:
-            start, end = start_of_local_day(first), start_of_local_day(last + timedelta(days=1))
+            start, end = start_of_local_day(first), end_of_local_day(last)
             hours = (None, None)
         else:
             hours = self.read_hours
@@ -203,15 +192,3 @@ class AbsenceForm(FlaskForm):
             starts_at=start,
             ends_at=end,
         )
-
-
-def _read_time(field: Field) -> time | None:
-    """The time in ``field``, or None with a message at the field."""
-    value = parse_clock(field.data)
-    if value is None:
-        _add_error(field, _("Dit uur kunnen we niet lezen. Schrijf het als UU:MM, bv. 09:00."))
-        return None
-    if value.minute % GRID_MINUTES:
-        _add_error(field, _("Kies een uur op vijf minuten: bv. 12:30 of 12:35."))
-        return None
-    return value

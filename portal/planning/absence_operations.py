@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ..booking.errors import BookingError
 from ..booking.settings import BookingSettings
@@ -36,7 +36,7 @@ from ..staff.access import visit_list_options
 from ..staff.audit import record
 from .absence_forms import AbsenceInput
 from .affected import AffectedVisits
-from .colleagues import ASK_RESIDENT, busy_spans, carry_out, colleagues, proposals
+from .colleagues import ASK_RESIDENT, busy_spans, carry_out, colleagues, proposals, team_people
 
 # The reason the resident reads in the mail that asks for a new time. Stored like a
 # closure's Dutch reason (plain text, the mail around it speaks the resident's
@@ -87,19 +87,6 @@ class AbsenceReview:
         """A digest of the visits' ids: the review page sends it back, so a confirmation
         after a new booking shows the new list first instead of saving."""
         return AffectedVisits(tuple(entry.visit for entry in self.entries)).fingerprint
-
-
-def team_people(session: Session, team_id: int) -> list[StaffMember]:
-    """The team's active people by name, with their services and languages: those an
-    absence can be entered for, and the colleagues who could take over a visit."""
-    return list(
-        session.scalars(
-            select(StaffMember)
-            .where(StaffMember.team_id == team_id, StaffMember.active.is_(True))
-            .options(selectinload(StaffMember.services), selectinload(StaffMember.spoken_languages))
-            .order_by(StaffMember.name, StaffMember.id)
-        )
-    )
 
 
 def overlapping_absence(session: Session, data: AbsenceInput) -> Absence | None:
@@ -241,9 +228,7 @@ def absence_of_team(session: Session, absence_id: int, team_ids: list[int] | Non
     any team); None otherwise."""
     query = select(Absence).where(Absence.id == absence_id).options(joinedload(Absence.staff))
     if team_ids is not None:
-        query = query.where(
-            Absence.staff_id.in_(select(StaffMember.id).where(StaffMember.team_id.in_(team_ids)))
-        )
+        query = query.where(Absence.filter_teams(team_ids))
     return session.scalar(query)
 
 

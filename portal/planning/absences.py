@@ -104,7 +104,7 @@ def absences():
     rows = db.session.scalars(
         select(Absence)
         .where(
-            Absence.staff_id.in_(select(StaffMember.id).where(StaffMember.team_id.in_(team_ids))),
+            Absence.filter_teams(team_ids),
             Absence.ends_at > start_of_local_day(today),
         )
         .options(joinedload(Absence.staff).joinedload(StaffMember.team))

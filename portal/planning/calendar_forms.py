@@ -40,7 +40,7 @@ _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _A_MONDAY = date(2024, 1, 1)
 
 
-def _strip(value):
+def strip(value):
     """Leading and trailing spaces never count."""
     return value.strip() if isinstance(value, str) else value
 
@@ -68,7 +68,7 @@ class DayField(StringField):
     """A date typed as YYYY-MM-DD (browsers show a date picker); :attr:`day` reads it."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("filters", [_strip])
+        kwargs.setdefault("filters", [strip])
         kwargs.setdefault("render_kw", {"type": "date"})
         super().__init__(label, validators, **kwargs)
 
@@ -111,7 +111,7 @@ def problem_list(fields) -> list[tuple[str, str]]:
     return [(field.id, error) for field in leaf_fields(fields) for error in field.errors]
 
 
-def _add_error(field: Field, message: str) -> None:
+def add_error(field: Field, message: str) -> None:
     """Show ``message`` at ``field`` (its errors are a tuple until it was validated)."""
     field.errors = [*field.errors, message]
 
@@ -122,8 +122,8 @@ def _add_error(field: Field, message: str) -> None:
 class BlockForm(Form):
     """One opening block of a weekday: both times empty means no block."""
 
-    opens = StringField(_l("Opent om"), filters=[_strip], render_kw={"type": "time", "step": 300})
-    closes = StringField(_l("Sluit om"), filters=[_strip], render_kw={"type": "time", "step": 300})
+    opens = StringField(_l("Opent om"), filters=[strip], render_kw={"type": "time", "step": 300})
+    closes = StringField(_l("Sluit om"), filters=[strip], render_kw={"type": "time", "step": 300})
 
 
 class DayForm(Form):
@@ -154,7 +154,7 @@ class ScheduleForm(FlaskForm):
     name = StringField(
         _l("Naam"),
         description=_l("Bijvoorbeeld: Zomeruren"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message=_l("Geef het schema een naam.")),
             Length(max=NAME_LENGTH, message=_l("De naam mag hoogstens 80 tekens lang zijn.")),
@@ -178,7 +178,7 @@ class ScheduleForm(FlaskForm):
         valid = super().validate(extra_validators)
         first, last = self.valid_from.day, self.valid_until.day
         if first and last and last < first:
-            _add_error(self.valid_until, _("De einddatum ligt voor de begindatum."))
+            add_error(self.valid_until, _("De einddatum ligt voor de begindatum."))
             valid = False
         blocks = []
         for weekday, day in enumerate(self.days.entries):
@@ -217,13 +217,13 @@ class ScheduleForm(FlaskForm):
         )
 
 
-def _read_time(field: Field) -> time | None:
+def read_time(field: Field) -> time | None:
     """The time in ``field``, or None with a message at the field."""
     value = parse_clock(field.data)
     if value is None:
-        _add_error(field, _("Dit uur kunnen we niet lezen. Schrijf het als UU:MM, bv. 09:00."))
+        add_error(field, _("Dit uur kunnen we niet lezen. Schrijf het als UU:MM, bv. 09:00."))
     elif value.minute % GRID_MINUTES:
-        _add_error(field, _("Kies een uur op vijf minuten: bv. 12:30 of 12:35."))
+        add_error(field, _("Kies een uur op vijf minuten: bv. 12:30 of 12:35."))
         return None
     return value
 
@@ -238,14 +238,14 @@ def _read_day(weekday: int, entries) -> tuple[list[BlockData], bool]:
             continue
         if not opens_field.data or not closes_field.data:
             empty = closes_field if opens_field.data else opens_field
-            _add_error(empty, _("Vul zowel het openingsuur als het sluitingsuur in."))
+            add_error(empty, _("Vul zowel het openingsuur als het sluitingsuur in."))
             valid = False
             continue
-        opens, closes = _read_time(opens_field), _read_time(closes_field)
+        opens, closes = read_time(opens_field), read_time(closes_field)
         if opens is None or closes is None:
             valid = False
         elif not opens < closes:
-            _add_error(closes_field, _("Het sluitingsuur moet na het openingsuur liggen."))
+            add_error(closes_field, _("Het sluitingsuur moet na het openingsuur liggen."))
             valid = False
         else:
             read.append((opens, closes, opens_field))
@@ -253,7 +253,7 @@ def _read_day(weekday: int, entries) -> tuple[list[BlockData], bool]:
     latest_close = time.min
     for opens, closes, field in read:
         if opens < latest_close:
-            _add_error(field, _("Dit blok overlapt met een ander blok van dezelfde dag."))
+            add_error(field, _("Dit blok overlapt met een ander blok van dezelfde dag."))
             valid = False
         latest_close = max(latest_close, closes)
     return [BlockData(weekday, opens, closes) for opens, closes, _field in read], valid
@@ -334,7 +334,7 @@ class ClosureForm(FlaskForm):
     reason_nl = StringField(
         _l("Reden in het Nederlands"),
         description=_l("De bewoners lezen die op de startpagina, bv. 'Verkiezingen'."),
-        filters=[_strip],
+        filters=[strip],
         validators=_reason_validators(required=True),
         render_kw={"maxlength": REASON_LENGTH, "lang": "nl", "dir": "ltr"},
     )
@@ -356,13 +356,13 @@ class ClosureForm(FlaskForm):
         if first is None:
             return False
         if first < self.today:
-            _add_error(self.starts_on, _("Deze dag ligt in het verleden. Kies vandaag of later."))
+            add_error(self.starts_on, _("Deze dag ligt in het verleden. Kies vandaag of later."))
             valid = False
         if last < first:
-            _add_error(self.ends_on, _("De laatste dag ligt voor de eerste dag."))
+            add_error(self.ends_on, _("De laatste dag ligt voor de eerste dag."))
             valid = False
         elif last - first >= LONGEST_CLOSURE:
-            _add_error(self.ends_on, _("Een sluiting duurt hoogstens een jaar."))
+            add_error(self.ends_on, _("Een sluiting duurt hoogstens een jaar."))
             valid = False
         return valid
 
@@ -380,7 +380,7 @@ for _code in OTHER_LANGUAGES:
         f"reason_{_code}",
         StringField(
             LANGUAGES[_code],
-            filters=[_strip],
+            filters=[strip],
             validators=_reason_validators(required=False),
             render_kw={"maxlength": REASON_LENGTH, "lang": _code, "dir": text_direction(_code)},
         ),

@@ -12,17 +12,31 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from ..availability import busy_spans_query
 from ..booking.operations import move
 from ..booking.settings import BookingSettings
-from ..models import Absence, Appointment, AppointmentStatus, Hold, ShiftKind, StaffMember
+from ..models import Appointment, AppointmentStatus, ShiftKind, StaffMember
 from ..scheduling.stranded import BookedVisit, Colleague, stranded_visits
 from .affected import is_counter_visit
 from .reschedule import TimeSuggestions, request_new_time
 
 # A planner's answer for one stranded visit: a colleague's id, or this.
 ASK_RESIDENT = "ask"
+
+
+def team_people(session: Session, team_id: int) -> list[StaffMember]:
+    """The team's active people by name, with their services and languages: those an
+    absence can be entered for, and the colleagues who could take over a visit."""
+    return list(
+        session.scalars(
+            select(StaffMember)
+            .where(StaffMember.team_id == team_id, StaffMember.filter_active())
+            .options(selectinload(StaffMember.services), selectinload(StaffMember.spoken_languages))
+            .order_by(StaffMember.name, StaffMember.id)
+        )
+    )
 
 
 def booked_visit(visit: Appointment) -> BookedVisit:
@@ -43,20 +57,12 @@ def busy_spans(
     session: Session, ids: Sequence[int], start: datetime, end: datetime, now: datetime
 ) -> dict[int, list]:
     """What keeps the people ``ids`` busy in ``[start, end)``: absences, active visits and
-    live holds, by person (three queries)."""
+    live holds, by person (one query)."""
     busy: dict[int, list] = defaultdict(list)
-    for model, criterion in (
-        (Absence, None),
-        (Appointment, Appointment.filter_active(now)),
-        (Hold, Hold.filter_live(now)),
+    for staff_id, span_start, span_end in session.execute(
+        busy_spans_query(list(ids), start, end, now, None)
     ):
-        query = select(model.staff_id, model.starts_at, model.ends_at).where(
-            model.staff_id.in_(ids), model.filter_overlapping(start, end)
-        )
-        if criterion is not None:
-            query = query.where(criterion)
-        for staff_id, span_start, span_end in session.execute(query):
-            busy[staff_id].append((span_start, span_end))
+        busy[staff_id].append((span_start, span_end))
     return busy
 
 

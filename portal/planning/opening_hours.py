@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..i18n import _, _l, ngettext
 from ..models import OpeningSchedule
+from ..scheduling.availability import schedule_for
 from ..staff import blueprint
 from ..staff.access import PLANNING_ROLES, can_see_team, id_or_404, roles_required
 from ..timeutil import local_today, utcnow
@@ -65,22 +66,6 @@ def review_context(affected: AffectedVisits, stale: bool) -> dict:
     }
 
 
-def governing(schedules: list[OpeningSchedule], day: date) -> OpeningSchedule | None:
-    """The schedule that counts on ``day``: of those valid that day, the one that starts
-    latest (no start: earliest), ties to the one ending first, as the scheduling core
-    decides (:func:`portal.scheduling.availability.opening_intervals`)."""
-    valid = [
-        schedule
-        for schedule in schedules
-        if (schedule.valid_from or date.min) <= day <= (schedule.valid_until or date.max)
-    ]
-    return max(
-        valid,
-        key=lambda s: ((s.valid_from or date.min), -(s.valid_until or date.max).toordinal()),
-        default=None,
-    )
-
-
 def _schedules() -> list[OpeningSchedule]:
     """Every schedule with its blocks, the regular ones (no start) first, then by start."""
     schedules = db.session.scalars(
@@ -107,7 +92,7 @@ def opening_hours():
     return render_template(
         "staff/planning/opening_hours.html",
         schedules=[(schedule, _blocks_text(schedule.blocks)) for schedule in schedules],
-        current=governing(schedules, today),
+        current=schedule_for(schedules, today),
         today=today,
         weekdays=weekday_names(),
     )

@@ -23,7 +23,7 @@ from ..i18n import _, current_language, ngettext
 from ..models import Absence, Counter, RotaPlan, Service, ShiftKind, StaffMember
 from ..scheduling.rota_input import CounterTurn
 from ..spoken_languages import BY_CODE
-from ..timeutil import start_of_local_day, to_local
+from ..timeutil import end_of_local_day, start_of_local_day, to_local
 
 # A turn in a form: its start in UTC, as ISO 8601 ("2026-12-14T08:00:00+00:00").
 _TURN_KEY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(\+00:00|Z)")
@@ -156,7 +156,7 @@ def week_grid(session: Session, plan: RotaPlan, slots: list[CounterTurn], week: 
     week = min(max(week, 1), weeks)
     first = plan.first_day + timedelta(weeks=week - 1)
     last = first + timedelta(days=6)
-    start, end = start_of_local_day(first), start_of_local_day(last + timedelta(days=1))
+    start, end = start_of_local_day(first), end_of_local_day(last)
     columns_turns = [slot for slot in slots if first <= slot.day <= last]
     counters = {row.id: row.number for row in session.execute(select(Counter.id, Counter.number))}
     people = team_people(session, plan)

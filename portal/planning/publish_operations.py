@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..booking.errors import BookingError
 from ..booking.settings import BookingSettings
@@ -30,8 +30,15 @@ from ..models import (
 )
 from ..staff.access import visit_list_options
 from ..staff.audit import record
-from ..timeutil import local_today, start_of_local_day
-from .colleagues import ASK_RESIDENT, busy_spans, carry_out, colleagues, proposals
+from ..timeutil import end_of_local_day, local_today, start_of_local_day
+from .colleagues import (
+    ASK_RESIDENT,
+    busy_spans,
+    carry_out,
+    colleagues,
+    proposals,
+    team_people,
+)
 from .rota_data import turn_rows
 
 
@@ -57,10 +64,10 @@ class StrandedEntry:
 
 def plan_span(plan: RotaPlan) -> tuple[datetime, datetime]:
     """The plan's period as a UTC span, from Monday 00:00 to the Monday after."""
-    return start_of_local_day(plan.first_day), start_of_local_day(plan.last_day + timedelta(days=1))
+    return start_of_local_day(plan.first_day), end_of_local_day(plan.last_day)
 
 
-def _team_visits(session: Session, plan: RotaPlan, now: datetime) -> list[Appointment]:
+def team_visits(session: Session, plan: RotaPlan, now: datetime) -> list[Appointment]:
     """The team's booked visits in the plan's period that have not started yet."""
     start, end = plan_span(plan)
     return session.scalars(
@@ -68,7 +75,7 @@ def _team_visits(session: Session, plan: RotaPlan, now: datetime) -> list[Appoin
         .where(
             Appointment.filter_teams([plan.team_id]),
             Appointment.filter_active(now),
-            Appointment.filter_overlapping(max(start, now), end),
+            Appointment.filter_overlapping(start, end),
             Appointment.starts_at >= now,
         )
         .options(*visit_list_options())
@@ -76,15 +83,15 @@ def _team_visits(session: Session, plan: RotaPlan, now: datetime) -> list[Appoin
     ).all()
 
 
-def stranded_by_plan(session: Session, plan: RotaPlan, now: datetime) -> list[StrandedEntry]:
+def stranded_by_plan(
+    session: Session, plan: RotaPlan, now: datetime, visits: list[Appointment] | None = None
+) -> list[StrandedEntry]:
     """The visits publishing ``plan`` would leave without their staff member (or, for a
-    published plan, that are without them now), with the colleagues who could take each."""
-    visits = _team_visits(session, plan, now)
-    people = session.scalars(
-        select(StaffMember)
-        .where(StaffMember.team_id == plan.team_id, StaffMember.active.is_(True))
-        .options(selectinload(StaffMember.services), selectinload(StaffMember.spoken_languages))
-    ).all()
+    published plan, that are without them now), with the colleagues who could take each.
+    ``visits`` are the team's coming visits in the period, when already read."""
+    if visits is None:
+        visits = team_visits(session, plan, now)
+    people = team_people(session, plan.team_id)
     shifts = defaultdict(lambda: defaultdict(list))
     for turn in plan.turns:
         shifts[turn.staff_id][turn.kind.value].append((turn.starts_at, turn.ends_at))
@@ -162,11 +169,12 @@ def publish_plan(
     if claimed != 1:
         raise PublishRefused(_l("Alleen een ontwerp kan gepubliceerd worden."))
     session.refresh(plan)
-    entries = stranded_by_plan(session, plan, now)
+    visits = team_visits(session, plan, now)
+    entries = stranded_by_plan(session, plan, now, visits)
     _check_decisions(entries, decisions)
     _replace_shifts(session, plan)
     stranded = {entry.visit.id for entry in entries}
-    _follow_counters(plan, [v for v in _team_visits(session, plan, now) if v.id not in stranded])
+    _follow_counters(plan, [visit for visit in visits if visit.id not in stranded])
     moved, asked = carry_out(
         session, [(e.visit, decisions[e.visit.id]) for e in entries], reason, now, settings
     )

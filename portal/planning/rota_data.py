@@ -34,7 +34,7 @@ from ..scheduling.rota import generate_rota, office_spans
 from ..scheduling.rota_input import Assignment, CounterTurn, Person, Pin, Rota, RotaRequest
 from ..scheduling.rota_review import review
 from ..scheduling.rota_turns import TeamCounters, counter_turns
-from ..timeutil import CITY_TZ, local_today, start_of_local_day
+from ..timeutil import CITY_TZ, end_of_local_day, local_today, start_of_local_day
 
 MIN_WEEKS, MAX_WEEKS = 4, 12
 
@@ -72,7 +72,9 @@ def _team_counters(session: Session, team: Team) -> TeamCounters:
     return TeamCounters(tuple(counters), tuple(services), tuple(team.counter_languages or ()))
 
 
-def _people(session: Session, team: Team, open_days: list[date], start, end) -> list[Person]:
+def _people(
+    session: Session, team: Team, open_days: list[date], start, end
+) -> tuple[list[Person], dict[int, str]]:
     """The team's active people with their office time, absences, services, languages."""
     members = session.scalars(
         select(StaffMember)
@@ -121,11 +123,9 @@ def _pins(session: Session, team: Team, start, end, now) -> tuple[Pin, ...]:
     return tuple(Pin(staff_id, visit_start, visit_end) for staff_id, visit_start, visit_end in rows)
 
 
-def team_period(
-    session: Session, team: Team, first_day: date, last_day: date, target_percent: int, now
-) -> TeamPeriod:
-    """Read what the generator needs for ``team`` over ``first_day``..``last_day``."""
-    start, end = start_of_local_day(first_day), start_of_local_day(last_day + timedelta(days=1))
+def period_turns(session: Session, team: Team, first_day: date, last_day: date):
+    """The counter turns of ``team`` over ``first_day``..``last_day`` (closed days left
+    out, each with its need), and the open days: five queries."""
     closed = closed_days(session, first_day, last_day)
     open_days = [day for day in period_days(first_day, last_day) if day not in closed]
     needs = {
@@ -139,12 +139,27 @@ def team_period(
         _team_counters(session, team),
         CITY_TZ,
     )
+    return turns, open_days
+
+
+def team_period(
+    session: Session,
+    team: Team,
+    first_day: date,
+    last_day: date,
+    target_percent: int,
+    now: datetime | None,
+) -> TeamPeriod:
+    """Read what the generator needs for ``team`` over ``first_day``..``last_day``; the
+    booked visits that tie clerks to turns (pins) only when ``now`` is given."""
+    start, end = start_of_local_day(first_day), end_of_local_day(last_day)
+    turns, open_days = period_turns(session, team, first_day, last_day)
     people, names = _people(session, team, open_days, start, end)
     request = RotaRequest(
         turns=tuple(turns),
         people=tuple(people),
         target_share=target_percent / 100,
-        pins=_pins(session, team, start, end, now),
+        pins=_pins(session, team, start, end, now) if now is not None else (),
     )
     return TeamPeriod(request, names)
 
@@ -231,7 +246,7 @@ def generate_plan(
     )
     session.add(plan)
     session.flush()
-    store_turns(session, plan, rota_turns(rota, period.request))
+    store_turns(session, plan, rota_rows(rota, period.request))
     return plan
 
 
@@ -250,28 +265,34 @@ def turn_rows(turns, **extra) -> list[dict]:
     ]
 
 
-def store_turns(session: Session, plan: RotaPlan, turns: list[RotaTurn]) -> None:
-    """Insert ``turns`` as the plan's rows in one statement (a 12-week plan of a team
-    holds about 2,000) and let ``plan.turns`` read them afresh; flushed."""
-    if turns:
-        session.execute(insert(RotaTurn), turn_rows(turns, plan_id=plan.id))
+def store_turns(session: Session, plan: RotaPlan, rows: list[dict]) -> None:
+    """Insert ``rows`` (see :func:`rota_rows`) as the plan's turns in one statement (a
+    12-week plan of a team holds about 2,000) and let ``plan.turns`` read them afresh."""
+    if rows:
+        session.execute(insert(RotaTurn), [{**row, "plan_id": plan.id} for row in rows])
     session.expire(plan, ["turns"])
 
 
-def rota_turns(rota: Rota, request: RotaRequest) -> list[RotaTurn]:
-    """The plan rows of a generated rota: counter turns and back-office spans."""
+def rota_rows(rota: Rota, request: RotaRequest) -> list[dict]:
+    """The rows of a generated rota's turns: counter turns and back-office spans."""
     rows = [
-        RotaTurn(
-            staff_id=assignment.person_id,
-            kind=ShiftKind.COUNTER,
-            counter_id=assignment.counter_id,
-            starts_at=request.turns[assignment.turn].start,
-            ends_at=request.turns[assignment.turn].end,
-        )
+        {
+            "staff_id": assignment.person_id,
+            "kind": ShiftKind.COUNTER,
+            "counter_id": assignment.counter_id,
+            "starts_at": request.turns[assignment.turn].start,
+            "ends_at": request.turns[assignment.turn].end,
+        }
         for assignment in rota.assignments
     ]
     rows += [
-        RotaTurn(staff_id=person_id, kind=ShiftKind.BACK_OFFICE, starts_at=start, ends_at=end)
+        {
+            "staff_id": person_id,
+            "kind": ShiftKind.BACK_OFFICE,
+            "counter_id": None,
+            "starts_at": start,
+            "ends_at": end,
+        }
         for person_id, spans in sorted(rota.back_office.items())
         for start, end in spans
     ]
@@ -279,19 +300,17 @@ def rota_turns(rota: Rota, request: RotaRequest) -> list[RotaTurn]:
 
 
 def plan_slots(session: Session, plan: RotaPlan) -> list[CounterTurn]:
-    """The counter turns of ``plan``'s period as the generator sees them today (the grid's
-    columns: a turn nobody staffs still has one)."""
-    return list(_plan_period(session, plan, plan.created_at).request.turns)
-
-
-def _plan_period(session: Session, plan: RotaPlan, now: datetime) -> TeamPeriod:
-    return team_period(session, plan.team, plan.first_day, plan.last_day, plan.target_percent, now)
+    """The counter turns of ``plan``'s period as they stand today (the grid's columns: a
+    turn nobody staffs still has one)."""
+    return period_turns(session, plan.team, plan.first_day, plan.last_day)[0]
 
 
 def refresh_report(session: Session, plan: RotaPlan) -> None:
     """Recompute ``plan.report`` from its current turns (after a planner's edit), keeping
     the generator's fair shares of evening and Saturday turns."""
-    period = _plan_period(session, plan, plan.created_at)
+    period = team_period(
+        session, plan.team, plan.first_day, plan.last_day, plan.target_percent, None
+    )
     request = period.request
     index_of = {(turn.start, turn.end): index for index, turn in enumerate(request.turns)}
     assignments = []

@@ -30,6 +30,7 @@ __all__ = [
     "day_interval",
     "days_with_free_slot",
     "free_slots",
+    "local_to_utc",
     "naive_free_slots",
     "opening_intervals",
     "schedule_for",
@@ -142,7 +143,9 @@ def schedule_for(schedules: Sequence[OpeningSchedule], day: date) -> OpeningSche
     best: OpeningSchedule | None = None
     best_key: tuple[int, int, int] | None = None
     for position, schedule in enumerate(schedules):
-        if not schedule.applies_to(day):
+        # The validity test of OpeningSchedule.applies_to, written so that the database's
+        # rows (portal.models.OpeningSchedule) can be picked from too.
+        if not (schedule.valid_from or date.min) <= day <= (schedule.valid_until or date.max):
             continue
         key = (
             (schedule.valid_from or date.min).toordinal(),
@@ -177,7 +180,7 @@ def opening_intervals(
             for block in schedule.blocks:
                 if block.weekday == weekday:
                     found.append(
-                        (_local_to_utc(day, block.opens, tz), _local_to_utc(day, block.closes, tz))
+                        (local_to_utc(day, block.opens, tz), local_to_utc(day, block.closes, tz))
                     )
         day += _ONE_DAY
     return normalize(found)
@@ -189,10 +192,10 @@ def day_interval(day: date, tz: tzinfo) -> Interval[datetime]:
     Lasts 23 or 25 hours on DST-change days.  Used to turn closed dates (public holidays,
     exceptional closures) into intervals that can be subtracted from the opening hours.
     """
-    return (_local_to_utc(day, time(0), tz), _local_to_utc(day + _ONE_DAY, time(0), tz))
+    return (local_to_utc(day, time(0), tz), local_to_utc(day + _ONE_DAY, time(0), tz))
 
 
-def _local_to_utc(day: date, at: time, tz: tzinfo) -> datetime:
+def local_to_utc(day: date, at: time, tz: tzinfo) -> datetime:
     """Local wall-clock ``day at`` in ``tz`` as UTC (fold=0 for ambiguous/skipped times)."""
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from .availability import OpeningSchedule, schedule_for
+from .availability import OpeningSchedule, local_to_utc, schedule_for
 from .rota_input import CounterTurn, TurnKind
 
 # A counter turn lasts at most this long; a longer opening block (Wednesday 09:00–16:00)
@@ -32,9 +32,9 @@ class TeamCounters:
     languages: tuple[str, ...] = ()
 
 
-def turn_kind(day: date, opens: time) -> TurnKind:
-    """Saturday morning, an evening turn, or an ordinary day turn."""
-    if day.weekday() == SATURDAY:
+def turn_kind(weekday: int, opens: time) -> TurnKind:
+    """Saturday morning, an evening turn, or an ordinary day turn (0 is Monday)."""
+    if weekday == SATURDAY:
         return TurnKind.SATURDAY
     return TurnKind.EVENING if opens >= EVENING_FROM else TurnKind.DAY
 
@@ -88,9 +88,9 @@ def counter_turns(
                 turns.append(
                     CounterTurn(
                         day=day,
-                        start=_utc(day, opens, tz),
-                        end=_utc(day, closes, tz),
-                        kind=turn_kind(day, block.opens),
+                        start=local_to_utc(day, opens, tz),
+                        end=local_to_utc(day, closes, tz),
+                        kind=turn_kind(block.weekday, block.opens),
                         need=need(day.weekday(), opens, block.opens),
                         counters=team.counters,
                         services=team.services,
@@ -99,7 +99,3 @@ def counter_turns(
                 )
     turns.sort(key=lambda turn: (turn.start, turn.end))
     return turns
-
-
-def _utc(day: date, at: time, tz: tzinfo) -> datetime:
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)

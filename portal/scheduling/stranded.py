@@ -56,7 +56,6 @@ def stranded_visits(
     """The visits not covered by a shift of their own staff member, in time order, each
     with the colleagues free to take it. A colleague proposed first for one visit is
     busy for the next ones, so following every first proposal never double-books."""
-    by_id = {person.id: person for person in people}
     shifts = {
         person.id: {kind: intervals.normalize(spans) for kind, spans in person.shifts.items()}
         for person in people
@@ -76,7 +75,7 @@ def stranded_visits(
             and not _busy(person.busy, visit)
             and not _busy(taken[person.id], visit)
         ]
-        candidates.sort(key=lambda p: (visit.language not in by_id[p.id].languages, p.id))
+        candidates.sort(key=lambda p: (visit.language not in p.languages, p.id))
         if candidates:
             taken[candidates[0].id].append((visit.start, visit.end))
         found.append(StrandedVisit(visit.id, tuple(person.id for person in candidates)))

@@ -51,9 +51,9 @@ def test_long_blocks_are_split_on_the_half_hour(opens, closes, turns):
 
 def test_kinds_of_turns():
     monday, saturday = date(2026, 12, 7), date(2026, 12, 12)
-    assert turn_kind(monday, time(9)) is TurnKind.DAY
-    assert turn_kind(monday, time(16)) is TurnKind.EVENING
-    assert turn_kind(saturday, time(9)) is TurnKind.SATURDAY
+    assert turn_kind(monday.weekday(), time(9)) is TurnKind.DAY
+    assert turn_kind(monday.weekday(), time(16)) is TurnKind.EVENING
+    assert turn_kind(saturday.weekday(), time(9)) is TurnKind.SATURDAY
 
 
 def test_turns_of_a_week_with_needs_and_a_closed_day():
