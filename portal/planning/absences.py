@@ -36,6 +36,7 @@ from ..staff import blueprint
 from ..staff.access import (
     PLANNING_ROLES,
     chosen_team,
+    listed_team,
     parse_id,
     roles_required,
     team_scope,
@@ -96,8 +97,7 @@ def _list_url(team_id: int | None) -> str:
 def absences():
     """The team's absences from today on: person, kind, from–to (Brussels), note and a
     button to delete each; administrators see every team's, or the one picked."""
-    raw = request.args.get("team", "")
-    chosen = None if _picker() and not raw.strip() else chosen_team(db.session, current_user, raw)
+    chosen = listed_team(db.session, current_user, request.args.get("team"))
     teams = visible_teams(db.session, current_user)
     team_ids = [chosen.id] if chosen is not None else [team.id for team in teams]
     today = local_today(utcnow())

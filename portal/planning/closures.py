@@ -93,7 +93,6 @@ def _form_page(form: ClosureForm, status: int = 200):
         "staff/planning/closure_form.html",
         form=form,
         problems=problem_list(form),
-        kind_labels=KIND_LABELS,
     ), status
 
 

@@ -9,7 +9,7 @@ changes nothing. Only drafts change: residents book against the published rota
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import format_date
@@ -111,14 +111,11 @@ def _check_can_take(
             )
 
 
-def free_counter(plan: RotaPlan, slot: CounterTurn, giving_up: Iterable[RotaTurn] = ()) -> int:
-    """The first of the team's counters nobody of the plan holds during ``slot`` (turns in
-    ``giving_up`` do not count); refused when every counter is taken."""
-    leaving = list(giving_up)
+def free_counter(plan: RotaPlan, slot: CounterTurn) -> int:
+    """The first of the team's counters nobody of the plan holds during ``slot``; refused
+    when every counter is taken."""
     taken = {
-        turn.counter_id
-        for turn in counter_turns_of(plan)
-        if turn not in leaving and _overlaps(turn, slot.start, slot.end)
+        turn.counter_id for turn in counter_turns_of(plan) if _overlaps(turn, slot.start, slot.end)
     }
     for counter_id in slot.counters:
         if counter_id not in taken:

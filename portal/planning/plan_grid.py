@@ -17,7 +17,7 @@ from enum import StrEnum
 from babel import Locale, UnknownLocaleError
 from flask_babel import format_date, format_decimal, format_percent, format_time
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import _, current_language, ngettext
 from ..models import Absence, Counter, RotaPlan, Service, ShiftKind, StaffMember
@@ -371,7 +371,11 @@ def report_view(session: Session, report: dict | None) -> ReportView:
     service_ids = [i for i in service_ids if isinstance(i, int)]
     services = {
         service.id: service
-        for service in session.scalars(select(Service).where(Service.id.in_(service_ids or [0])))
+        for service in session.scalars(
+            select(Service)
+            .where(Service.id.in_(service_ids or [0]))
+            .options(selectinload(Service.texts))
+        )
     }
     uncovered = []
     for entry in report.get("uncovered") or []:

@@ -22,7 +22,6 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 from wtforms import SelectChoice
 
 from ..extensions import db
@@ -33,7 +32,7 @@ from ..staff import blueprint
 from ..staff.access import (
     PLANNING_ROLES,
     can_see_team,
-    chosen_team,
+    listed_team,
     parse_id,
     roles_required,
     team_scope,
@@ -68,25 +67,13 @@ def _member() -> StaffMember:
     return current_user._get_current_object()
 
 
-def _publish_url(plan: RotaPlan) -> str | None:
-    """The publish check's address (None while that page is not installed)."""
-    try:
-        return url_for("staff.planning_publish", plan_id=plan.id)
-    except BuildError:
-        return None
-
-
 @blueprint.route("/planning/beurtrol")
 @roles_required(*PLANNING_ROLES)
 def planning_plans():
     """The plans of the reader's team, newest period first; administrators see every
     team's, or one team's with ``?team=``."""
     member = _member()
-    raw = request.args.get("team", "")
-    if team_scope(member) is None and not raw.strip():
-        chosen = None
-    else:
-        chosen = chosen_team(db.session, member, raw)
+    chosen = listed_team(db.session, member, request.args.get("team"))
     teams = visible_teams(db.session, member)
     team_ids = [chosen.id] if chosen is not None else [team.id for team in teams]
     plans = db.session.scalars(
@@ -205,7 +192,6 @@ def planning_plan(plan_id: int):
         grid=grid,
         report=report_view(db.session, plan.report),
         draft=plan.status == PlanStatus.DRAFT,
-        publish_url=_publish_url(plan),
         statuses=STATUS_LABELS,
         swap_form=swap_form,
         problem=problem,

@@ -19,8 +19,7 @@ from ..staff.access import PLANNING_ROLES, parse_id, roles_required
 from ..timeutil import utcnow
 from .plans import plan_or_404
 from .publish_operations import ASK_RESIDENT, PublishRefused, publish_plan, stranded_by_plan
-
-REASON_LENGTH = 200
+from .reschedule import clean_reason
 
 
 def flash_decisions(moved: int, asked: int) -> None:
@@ -94,7 +93,7 @@ def planning_publish(plan_id: int):
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
         return _page(plan, entries, 400, _("Het formulier is verlopen. Probeer het opnieuw."))
-    reason = " ".join(request.form.get("reason", "").split())[:REASON_LENGTH] or default_reason()
+    reason = clean_reason(request.form.get("reason", "")) or default_reason()
     if plan.status != PlanStatus.DRAFT:
         return _page(plan, entries, 409, _("Alleen een ontwerp kan gepubliceerd worden."))
     try:

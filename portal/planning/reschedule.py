@@ -64,6 +64,11 @@ class TimeSuggestions:
         return found
 
 
+def clean_reason(text: str) -> str:
+    """A reason as residents read it: one line, at most :data:`REASON_LENGTH` characters."""
+    return " ".join(text.split())[:REASON_LENGTH]
+
+
 def request_new_time(
     session: Session,
     visit: Appointment,
@@ -80,7 +85,7 @@ def request_new_time(
     from ..notifications.links import manage_url
 
     visit.reschedule_requested_at = now
-    visit.reschedule_reason = " ".join(reason.split())[:REASON_LENGTH]
+    visit.reschedule_reason = clean_reason(reason)
     session.flush()
     if visit.email:
         queue_appointment_mail(

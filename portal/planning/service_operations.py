@@ -21,7 +21,6 @@ from ..models import AuditAction, Channel, Service, ServiceText, StaffMember
 from ..staff.audit import record
 
 # A service code: lower-case letters and digits in parts joined by hyphens.
-CODE_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CODE_MAX_LENGTH = 60
 # The code of a service whose Dutch name has no letters or digits to make one from.
 FALLBACK_CODE = "dienst"

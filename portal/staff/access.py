@@ -158,3 +158,11 @@ def chosen_team(session: Session, member: StaffMember, raw: str | None) -> Team 
             abort(404)
         return None
     return team_or_404(session, member, id_or_404(text))
+
+
+def listed_team(session: Session, member: StaffMember, raw: str | None) -> Team | None:
+    """The team a list shows: as :func:`chosen_team`, except that a person who works for
+    every team sees every team (None) when ``team=`` is not given."""
+    if team_scope(member) is None and not (raw or "").strip():
+        return None
+    return chosen_team(session, member, raw)
