@@ -25,7 +25,7 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal import demo_data as data
-from portal.demo import _qualified, _working_days, counter_needs
+from portal.demo import _qualified, _working_days, regular_week_needs
 from portal.scheduling.availability import OpeningBlock, OpeningSchedule
 from portal.scheduling.rota import generate_rota, office_spans
 from portal.scheduling.rota_input import Person, Rota, RotaRequest
@@ -84,7 +84,7 @@ def department(weeks: int, rng: random.Random) -> dict[str, RotaRequest]:
             tuple(number for number, _row in mine),
             tuple(data.COUNTER_LANGUAGES.get(code, [])),
         )
-        turns = counter_turns([schedule()], open_days, counter_needs(need), team, CITY_TZ)
+        turns = counter_turns([schedule()], open_days, regular_week_needs(need), team, CITY_TZ)
         requests[code] = RotaRequest(tuple(turns), tuple(people), TARGET)
     return requests
 

@@ -240,7 +240,7 @@ def _add_absence(session, member, first: date, last: date, kind, note) -> None:
     )
 
 
-def counter_needs(need: tuple[int, int, int]) -> dict[tuple[int, time], int]:
+def regular_week_needs(need: tuple[int, int, int]) -> dict[tuple[int, time], int]:
     """A team's need per (weekday, block start) of the regular week from its
     ``demo_data.TEAMS`` entry: (day turns, Monday evening, Saturday morning)."""
     day, evening, saturday = need
@@ -254,7 +254,7 @@ def counter_needs(need: tuple[int, int, int]) -> dict[tuple[int, time], int]:
 def _counter_needs(session: Session, teams: dict[str, Team]) -> None:
     """Each team's counter need per turn of the regular week."""
     for code, _names, _size, _counters, need in data.TEAMS:
-        for (weekday, opens), staff_needed in counter_needs(need).items():
+        for (weekday, opens), staff_needed in regular_week_needs(need).items():
             session.add(
                 CounterNeed(
                     team=teams[code], weekday=weekday, starts=opens, staff_needed=staff_needed

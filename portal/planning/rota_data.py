@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
@@ -123,15 +123,20 @@ def _pins(session: Session, team: Team, start, end, now) -> tuple[Pin, ...]:
     return tuple(Pin(staff_id, visit_start, visit_end) for staff_id, visit_start, visit_end in rows)
 
 
+def counter_needs(session: Session, team_id: int) -> dict[tuple[int, time], int]:
+    """The team's counter needs as (weekday, turn start) → people."""
+    return {
+        (need.weekday, need.starts): need.staff_needed
+        for need in session.scalars(select(CounterNeed).where(CounterNeed.team_id == team_id))
+    }
+
+
 def period_turns(session: Session, team: Team, first_day: date, last_day: date):
     """The counter turns of ``team`` over ``first_day``..``last_day`` (closed days left
     out, each with its need), and the open days: five queries."""
     closed = closed_days(session, first_day, last_day)
     open_days = [day for day in period_days(first_day, last_day) if day not in closed]
-    needs = {
-        (need.weekday, need.starts): need.staff_needed
-        for need in session.scalars(select(CounterNeed).where(CounterNeed.team_id == team.id))
-    }
+    needs = counter_needs(session, team.id)
     turns = counter_turns(
         opening_schedules(session, first_day, last_day),
         open_days,

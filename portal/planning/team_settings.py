@@ -29,6 +29,7 @@ from ..staff.access import PLANNING_ROLES, roles_required, team_or_404
 from ..staff.audit import record
 from ..timeutil import local_today
 from .plan_grid import language_name
+from .rota_data import counter_needs
 from .team_forms import NeedTurn, need_turns, regular_schedule, team_settings_form, weekday_name
 
 
@@ -40,14 +41,6 @@ class TeamSettings:
     target_percent: int
     languages: list[str]
     people: dict[int, tuple[str, int]]  # person id → (working days, contract percent)
-
-
-def current_needs(session: Session, team: Team) -> dict[tuple[int, time], int]:
-    """The team's ``counter_need`` rows as (weekday, start) → people."""
-    return {
-        (need.weekday, need.starts): need.staff_needed
-        for need in session.scalars(select(CounterNeed).where(CounterNeed.team_id == team.id))
-    }
 
 
 def team_members(session: Session, team: Team) -> list[StaffMember]:
@@ -123,7 +116,7 @@ def planning_team_settings(team_id: int):
     team = team_or_404(db.session, member, team_id)
     members = team_members(db.session, team)
     turns = need_turns(regular_schedule(db.session, local_today()))
-    needs = current_needs(db.session, team)
+    needs = counter_needs(db.session, team.id)
     form = team_settings_form(
         turns, members, _language_choices(team, members), _shown_data(team, turns, members, needs)
     )
