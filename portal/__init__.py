@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     init_antibot(app)
 
+    from . import dossiers  # noqa: F401 - nests its blueprint in the staff workspace's
     from .staff import init_staff
 
     init_staff(app)

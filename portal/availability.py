@@ -30,6 +30,7 @@ from .models import (
     Shift,
     ShiftKind,
     StaffMember,
+    Team,
     staff_service,
 )
 from .scheduling import (
@@ -44,6 +45,15 @@ from .scheduling import (
 )
 from .scheduling import (
     OpeningSchedule as ScheduleData,
+)
+from .scheduling.audience import (
+    PUBLIC,
+    STAFF,
+    Audience,
+    Reservation,
+    public_shifts,
+    release_end,
+    request_bounds,
 )
 from .scheduling.availability import OpeningBlock as BlockData
 from .timeutil import end_of_local_day, local_today
@@ -138,14 +148,18 @@ def opening_schedules(session: Session, first: date, last: date) -> list[Schedul
     ]
 
 
-def _qualified_staff(service_ids: Sequence[int]):
-    """Subquery: active staff members who may handle every one of the services."""
-    return (
+def _qualified_staff(service_ids: Sequence[int], only: frozenset[int] | None = None):
+    """Subquery: active staff members who may handle every one of the services (and are
+    among ``only``, when given)."""
+    query = (
         select(staff_service.c.staff_id)
         .join(StaffMember, StaffMember.id == staff_service.c.staff_id)
         .where(staff_service.c.service_id.in_(service_ids), StaffMember.active.is_(True))
-        .group_by(staff_service.c.staff_id)
-        .having(func.count() == len(set(service_ids)))
+    )
+    if only is not None:
+        query = query.where(staff_service.c.staff_id.in_(sorted(only)))
+    return query.group_by(staff_service.c.staff_id).having(
+        func.count() == len(set(service_ids))
     )
 
 
@@ -179,12 +193,14 @@ def staff_calendars(
     end: datetime,
     now: datetime,
     ignore_appointment_id: int | None = None,
+    only: frozenset[int] | None = None,
 ) -> list[StaffCalendar]:
-    """Shifts and busy spans of the staff qualified for all ``service_ids``, in two queries.
+    """Shifts and busy spans of the staff qualified for all ``service_ids`` (and among
+    ``only``, when given), in two queries.
 
     ``ignore_appointment_id`` leaves one visit out of the busy spans: the one being moved,
     whose own time is free for it."""
-    qualified = _qualified_staff(service_ids)
+    qualified = _qualified_staff(service_ids, only)
     shift_rows = session.execute(
         select(Shift.staff_id, Shift.starts_at, Shift.ends_at).where(
             Shift.staff_id.in_(qualified), Shift.kind == kind, Shift.filter_overlapping(start, end)
@@ -229,6 +245,54 @@ class Availability:
         return Availability(window, self.staff, self.request, self.tz)
 
 
+def open_days(session: Session, first: date, last: date, tz: ZoneInfo) -> list[date]:
+    """The local dates in ``first``..``last`` on which the city hall opens (opening hours,
+    less public holidays and closures): its working days, in two queries."""
+    closed = closed_days(session, first, last)
+    window = opening_intervals(opening_schedules(session, first, last), first, last, tz)
+    return sorted({start.astimezone(tz).date() for start, _ in window} - closed)
+
+
+def _reservation_release(
+    session: Session, reservation: Reservation, now: datetime, tz: ZoneInfo
+) -> datetime:
+    """When the team's reserved time starts to count: after its release working days."""
+    today = local_today(now, tz)
+    horizon = today + timedelta(days=reservation.release_days * 3 + 14)
+    return release_end(open_days(session, today, horizon, tz), today, reservation.release_days, tz)
+
+
+def _without_reserved(
+    session: Session,
+    services: Sequence[Service],
+    staff: list[StaffCalendar],
+    now: datetime,
+    grid_minutes: int,
+    tz: ZoneInfo,
+) -> list[StaffCalendar]:
+    """The calendars with the team's reserved counter time taken out (what the public may
+    book); unchanged when the team reserves nothing."""
+    team = session.get(Team, services[0].team_id)
+    if team is None or not team.reserved_percent or not staff:
+        return staff
+    reservation = Reservation(
+        team.reserved_percent, team.reserved_release_days, timedelta(minutes=grid_minutes)
+    )
+    released_until = _reservation_release(session, reservation, now, tz)
+    return [
+        StaffCalendar(
+            member.staff_id, public_shifts(member.shifts, reservation, released_until), member.busy
+        )
+        for member in staff
+    ]
+
+
+def _empty(grid_minutes: int, now: datetime, tz: ZoneInfo) -> Availability:
+    """An availability with nothing free (a window that lies outside the asked days)."""
+    request = SlotRequest(timedelta(minutes=5), timedelta(minutes=grid_minutes), now, now)
+    return Availability([], [], request, tz)
+
+
 def load_availability(
     session: Session,
     services: Sequence[Service],
@@ -241,28 +305,51 @@ def load_availability(
     tz: ZoneInfo,
     ignore_appointment_id: int | None = None,
     for_staff: bool = False,
+    audience: Audience | None = None,
 ) -> Availability:
     """Read what decides the free times of ``services`` for ``persons`` people on the local
-    dates ``first``..``last``, as seen at ``now``: at most five queries.
+    dates ``first``..``last``, as seen at ``now`` by ``audience``: five queries, three
+    more when the public asks and the team reserves capacity.
 
     When a visit is being moved, ``ignore_appointment_id`` treats its own time as free.
-    ``for_staff`` replaces the services' notice and horizon by :func:`staff_window`."""
+    ``audience`` says who asks (see :mod:`portal.scheduling.audience`): the public by
+    default, staff with ``for_staff``, or an invitation with its clerks and window."""
+    audience = audience or (STAFF if for_staff else PUBLIC)
+    days = audience.days(first, last)
+    if days is None:
+        return _empty(grid_minutes, now, tz)
+    first, last = days
     start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
     service_ids = [service.id for service in services]
-    counter_visit = all(service.channel == Channel.COUNTER for service in services)
+    if audience.back_office is None:
+        counter_visit = all(service.channel == Channel.COUNTER for service in services)
+    else:
+        counter_visit = not audience.back_office
     kind = ShiftKind.COUNTER if counter_visit else ShiftKind.BACK_OFFICE
-    staff = staff_calendars(session, service_ids, kind, start, end, now, ignore_appointment_id)
+    staff = staff_calendars(
+        session, service_ids, kind, start, end, now, ignore_appointment_id, audience.staff_ids
+    )
+    if counter_visit and not audience.sees_reserved:
+        staff = _without_reserved(session, services, staff, now, grid_minutes, tz)
     closures = [day_interval(day, tz) for day in closed_days(session, first, last)]
     if counter_visit:
         window = opening_intervals(opening_schedules(session, first, last), first, last, tz)
     else:
         window = intervals.normalize(span for member in staff for span in member.shifts)
     window = intervals.subtract(window, intervals.normalize(closures))
-    limits = staff_window(now, tz) if for_staff else booking_window(services, now, tz)
+    public = booking_window(services, now, tz)
+    earliest, latest_start = request_bounds(
+        audience,
+        now,
+        public.earliest - now,
+        public.last_day,
+        staff_window(now, tz).last_day,
+        tz,
+    )
     request = SlotRequest(
         duration=visit_duration(services, persons),
         grid=timedelta(minutes=grid_minutes),
-        earliest=limits.earliest,
-        latest_start=limits.latest_start,
+        earliest=earliest,
+        latest_start=latest_start,
     )
     return Availability(window, staff, request, tz)

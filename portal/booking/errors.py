@@ -75,3 +75,36 @@ class NotChangeable(BookingError):
 
     code = "not_changeable"
     text = _l("Deze afspraak kan niet meer worden gewijzigd.")
+
+
+class OutsideWindow(BookingError):
+    """A follow-up visit must stay inside its window and with its clerk."""
+
+    code = "outside_window"
+    status = 422
+    text = _l(
+        "Deze vervolgafspraak moet binnen de afgesproken periode en bij dezelfde "
+        "medewerker blijven. Kies een tijdstip uit de voorgestelde lijst."
+    )
+
+
+class InvitationUsed(BookingError):
+    """The invitation already booked a visit: its link works once."""
+
+    code = "invitation_used"
+    status = 409
+    text = _l(
+        "Met deze uitnodiging werd al een afspraak gemaakt. U vindt ze via de link in de "
+        "bevestigingsmail."
+    )
+
+
+class InvitationClosed(BookingError):
+    """The invitation ran out or was withdrawn."""
+
+    code = "invitation_closed"
+    status = 410
+    text = _l(
+        "Deze uitnodiging is niet meer geldig. Neem contact op met de stad voor een nieuwe "
+        "uitnodiging."
+    )

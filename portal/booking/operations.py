@@ -32,11 +32,13 @@ from ..models import (
     claim_units,
 )
 from ..scheduling import FreeSlot, intervals
+from ..scheduling.audience import Audience
 from ..timeutil import end_of_local_day, start_of_local_day, to_local
 from .errors import (
     ActivationExpired,
     HoldExpired,
     NotChangeable,
+    OutsideWindow,
     SlotTaken,
     TooLate,
     TooManyVisits,
@@ -154,17 +156,29 @@ def place_hold(
     replacing: Hold | None = None,
     for_staff: bool = False,
     staff_id: int | None = None,
+    audience: Audience | None = None,
+    follow_up_id: int | None = None,
 ) -> tuple[Hold, str]:
     """Keep the free time starting at ``start`` for a few minutes; return the hold and
     the token that finds it again. A resident's earlier hold (``replacing``) is let go.
 
     Staff (``for_staff``) are not bound by the services' notice and horizon, and may ask
-    for one clerk (``staff_id``)."""
+    for one clerk (``staff_id``). An invitation passes its ``audience`` (window, clerks,
+    reserved time) and its ``follow_up_id``, which the hold remembers."""
     if replacing is not None:
         session.delete(replacing)
         session.flush()
     slot = _free_slot_with(
-        free_slot_at(session, services, persons, start, now, settings, for_staff=for_staff),
+        free_slot_at(
+            session,
+            services,
+            persons,
+            start,
+            now,
+            settings,
+            for_staff=for_staff,
+            audience=audience,
+        ),
         staff_id,
     )
     token = new_hold_token()
@@ -181,6 +195,7 @@ def place_hold(
             ends_at=slot.end,
             created_at=now,
             expires_at=now + settings.hold,
+            follow_up_id=follow_up_id,
         )
         hold.claim_time()
         session.add(hold)
@@ -377,7 +392,8 @@ def move(
     Moving is all or nothing: if every clerk free at the new time was taken in the
     meantime, the visit keeps its old time and :class:`SlotTaken` is raised. Staff
     (``for_staff``) may move past the online cutoff and the services' notice, and may put
-    the visit with one clerk (``staff_id``), also at the same time.
+    the visit with one clerk (``staff_id``), also at the same time. A resident's
+    follow-up visit stays inside its window and with its clerk (:class:`OutsideWindow`).
     """
     if for_staff:
         _check_active(appointment, now)
@@ -385,6 +401,11 @@ def move(
         _check_changeable(appointment, now, settings)
     if appointment.status != AppointmentStatus.CONFIRMED:
         raise NotChangeable()
+    audience = None
+    if appointment.follow_up is not None and not for_staff:
+        audience = appointment.follow_up.audience()
+        if not audience.allows_day(to_local(new_start).date()):
+            raise OutsideWindow()
     slot = _free_slot_with(
         free_slot_at(
             session,
@@ -395,6 +416,7 @@ def move(
             settings,
             ignore_appointment_id=appointment.id,
             for_staff=for_staff,
+            audience=audience,
         ),
         staff_id,
     )

@@ -15,6 +15,7 @@ from ..availability import load_availability
 from ..models import Service
 from ..models.base import MAX_ID
 from ..scheduling import FreeSlot
+from ..scheduling.audience import Audience
 from ..timeutil import CITY_TZ, local_today, to_local
 from .errors import NotBookable
 from .settings import BookingSettings
@@ -67,6 +68,7 @@ def nearest_free_times(
     limit: int = 6,
     ignore_appointment_id: int | None = None,
     for_staff: bool = False,
+    audience: Audience | None = None,
 ) -> list[FreeSlot]:
     """Up to ``limit`` free times closest to ``around`` (a week before to two weeks after),
     in time order: what to offer a resident whose time was just taken or ran out."""
@@ -84,6 +86,7 @@ def nearest_free_times(
         tz=CITY_TZ,
         ignore_appointment_id=ignore_appointment_id,
         for_staff=for_staff,
+        audience=audience,
     )
     closest = sorted(availability.slots(), key=lambda slot: (abs(slot.start - around), slot.start))
     return sorted(closest[:limit], key=lambda slot: slot.start)
@@ -99,9 +102,11 @@ def free_slot_at(
     *,
     ignore_appointment_id: int | None = None,
     for_staff: bool = False,
+    audience: Audience | None = None,
 ) -> FreeSlot | None:
     """The free time that starts exactly at ``start``, with who could take it, or None.
-    ``for_staff`` lifts the residents' notice and horizon (see ``staff_window``)."""
+    ``for_staff`` lifts the residents' notice and horizon (see ``staff_window``);
+    ``audience`` says who asks, when it is an invitation or a narrowed staff search."""
     day: date = to_local(start).date()
     availability = load_availability(
         session,
@@ -114,5 +119,6 @@ def free_slot_at(
         tz=CITY_TZ,
         ignore_appointment_id=ignore_appointment_id,
         for_staff=for_staff,
+        audience=audience,
     )
     return next((slot for slot in availability.slots() if slot.start == start), None)

@@ -12,6 +12,16 @@ from .appointments import (
 )
 from .audit import AuditAction, AuditEvent
 from .calendar import Closure, ClosureKind, OpeningBlock, OpeningSchedule
+from .dossiers import (
+    Dossier,
+    DossierNote,
+    DossierStatus,
+    DossierSubject,
+    FollowUp,
+    FollowUpState,
+    NotificationKind,
+    StaffNotification,
+)
 from .organisation import Counter, StaffLanguage, StaffMember, StaffRole, Team
 from .outbox import MailStatus, OutboxMail
 from .planning import CounterNeed, PlanStatus, RotaPlan, RotaTurn
@@ -33,9 +43,16 @@ __all__ = [
     "ClosureKind",
     "Counter",
     "CounterNeed",
+    "Dossier",
+    "DossierNote",
+    "DossierStatus",
+    "DossierSubject",
+    "FollowUp",
+    "FollowUpState",
     "Hold",
     "HoldKind",
     "MailStatus",
+    "NotificationKind",
     "OpeningBlock",
     "OpeningSchedule",
     "OutboxMail",
@@ -50,6 +67,7 @@ __all__ = [
     "SpentChallenge",
     "StaffLanguage",
     "StaffMember",
+    "StaffNotification",
     "StaffRole",
     "Team",
     "claim_units",

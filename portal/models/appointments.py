@@ -188,8 +188,15 @@ class Appointment(ClaimsTimeMixin, db.Model):
     # SHA-256 is stored, so the database alone cannot open anyone's visit.
     manage_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The dossier this visit belongs to, if a clerk follows it up.
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    # The follow-up (invitation or the clerk's booking) this visit was booked for: its
+    # window and clerk bind every move. Unique: one invitation books one visit.
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"), unique=True)
 
     staff = relationship("StaffMember")
+    dossier = relationship("Dossier")
+    follow_up = relationship("FollowUp", back_populates="appointment")
     counter = relationship("Counter", foreign_keys=[counter_id])
     called_counter = relationship("Counter", foreign_keys=[called_counter_id])
     booked_services: Mapped[list[AppointmentService]] = relationship(
@@ -287,6 +294,10 @@ class Hold(ClaimsTimeMixin, db.Model):
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
     service_ids: Mapped[list] = mapped_column(JSON)
     persons: Mapped[int] = mapped_column(Integer, default=1)
+    # The invitation this hold was placed through (its window and clerk bind the booking).
+    follow_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("follow_up.id", ondelete="CASCADE")
+    )
     # The contact details typed so far; gone with the hold.
     draft: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

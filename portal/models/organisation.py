@@ -24,6 +24,8 @@ class Team(db.Model):
     __tablename__ = "team"
     __table_args__ = (
         CheckConstraint("counter_target_percent BETWEEN 0 AND 100", name="target_range"),
+        CheckConstraint("reserved_percent BETWEEN 0 AND 90", name="reserved_range"),
+        CheckConstraint("reserved_release_days BETWEEN 0 AND 30", name="release_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +36,11 @@ class Team(db.Model):
     counter_target_percent: Mapped[int] = mapped_column(Integer, default=35)
     # Languages the rota tries to have at the counter in every turn (BCP 47 codes).
     counter_languages: Mapped[list] = mapped_column(JSON, default=list)
+    # Reserved capacity: the share of each counter turn online booking does not offer,
+    # kept for follow-ups, invitations and staff bookings (the tail of the turn)...
+    reserved_percent: Mapped[int] = mapped_column(Integer, default=0)
+    # ...until this many working days ahead, when what is still free opens to everyone.
+    reserved_release_days: Mapped[int] = mapped_column(Integer, default=2)
 
     counters: Mapped[list[Counter]] = relationship(back_populates="team")
     members: Mapped[list[StaffMember]] = relationship(back_populates="team")
@@ -110,6 +117,8 @@ class StaffMember(UserMixin, db.Model):
     # and only the SHA-256 of the token is kept (renewing changes the nonce).
     feed_nonce: Mapped[str | None] = mapped_column(String(32))
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Also mail the notifications about this person's dossiers (the list is always kept).
+    notify_by_mail: Mapped[bool] = mapped_column(Boolean, default=False)
 
     team: Mapped[Team] = relationship(back_populates="members")
     spoken_languages: Mapped[list[StaffLanguage]] = relationship(

@@ -1,0 +1,433 @@
+"""What clerks (and the city's case software) do with dossiers and follow-ups, and what
+residents do with an invitation. Operations change the session and flush; the request
+commits once. Mails are queued by the callers (see :mod:`portal.dossiers.mail`).
+
+Single use of an invitation is kept twice by the database: booking claims the follow-up
+with one conditional UPDATE (``used_at IS NULL`` and still open), whose row count tells
+whether this request won, and ``appointment.follow_up_id`` is unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..booking.errors import InvitationClosed, InvitationUsed, OutsideWindow
+from ..booking.operations import ContactDetails, book_hold, place_hold
+from ..booking.settings import BookingSettings
+from ..booking.tokens import keyed_token, token_hash
+from ..models import (
+    Appointment,
+    Dossier,
+    DossierNote,
+    DossierStatus,
+    DossierSubject,
+    FollowUp,
+    Hold,
+    NotificationKind,
+    Service,
+    ShiftKind,
+    StaffMember,
+    StaffNotification,
+)
+from ..scheduling.audience import AudienceKind
+from ..timeutil import end_of_local_day, local_today, to_local
+
+# How long an invitation may run at most (the window's last day).
+MAX_WINDOW_DAYS = 366
+INVITATION_PURPOSE = "invitation"
+
+
+def invitation_token(secret_key: str, follow_up: FollowUp) -> str:
+    """The invitation link's token, written again from the stored nonce (for a resend)."""
+    return keyed_token(secret_key, INVITATION_PURPOSE, follow_up.token_nonce)
+
+
+def find_invitation(session: Session, token: str | None) -> FollowUp | None:
+    """The invitation a token opens, or None."""
+    if not token:
+        return None
+    return session.scalar(select(FollowUp).where(FollowUp.token_hash == token_hash(token)))
+
+
+def contact_of(dossier: Dossier) -> ContactDetails:
+    """The resident's details as the dossier keeps them: a follow-up never asks again."""
+    return ContactDetails(
+        name=dossier.resident_name,
+        email=dossier.email,
+        phone=dossier.phone,
+        language=dossier.language,
+        spoken_language=dossier.spoken_language,
+        spoken_language_other=dossier.spoken_language_other,
+        interpreter_needed=dossier.interpreter_needed,
+    )
+
+
+def open_dossier(
+    session: Session,
+    *,
+    owner: StaffMember,
+    subject: DossierSubject,
+    contact: ContactDetails,
+    now: datetime,
+    due_on: date | None = None,
+    from_visit: Appointment | None = None,
+) -> Dossier:
+    """Open a dossier of the owner's team for a resident; with ``from_visit`` the visit
+    in front of the clerk is its first visit."""
+    dossier = Dossier(
+        team_id=owner.team_id,
+        owner_id=owner.id,
+        subject_id=subject.id,
+        resident_name=contact.name,
+        email=contact.email,
+        phone=contact.phone,
+        language=contact.language,
+        spoken_language=contact.spoken_language,
+        spoken_language_other=contact.spoken_language_other,
+        interpreter_needed=contact.interpreter_needed,
+        due_on=due_on,
+        created_at=now,
+    )
+    session.add(dossier)
+    session.flush()
+    if from_visit is not None:
+        link_visit(session, dossier, from_visit)
+    return dossier
+
+
+def contact_from_visit(visit: Appointment) -> ContactDetails:
+    """The details a visit holds, to open a dossier without retyping them."""
+    return ContactDetails(
+        name=visit.resident_name,
+        email=visit.email,
+        phone=visit.phone,
+        language=visit.language,
+        spoken_language=visit.spoken_language,
+        spoken_language_other=visit.spoken_language_other,
+        interpreter_needed=visit.interpreter_needed,
+    )
+
+
+def link_visit(session: Session, dossier: Dossier, visit: Appointment) -> None:
+    """Make ``visit`` part of ``dossier``'s chain of visits."""
+    visit.dossier_id = dossier.id
+    session.flush()
+
+
+def add_note(
+    session: Session, dossier: Dossier, author: StaffMember, body: str, now: datetime
+) -> DossierNote:
+    """A staff-only note on the dossier, with its author and time."""
+    note = DossierNote(dossier_id=dossier.id, author_id=author.id, body=body, created_at=now)
+    session.add(note)
+    session.flush()
+    return note
+
+
+def set_status(
+    session: Session,
+    dossier: Dossier,
+    status: DossierStatus,
+    now: datetime,
+    *,
+    waiting_for: str = "",
+    outcome: str = "",
+    due_on: date | None = None,
+) -> None:
+    """Change where the dossier stands; closing it records when (the retention period
+    counts from then) and its outcome, reopening clears both."""
+    dossier.status = status
+    dossier.waiting_for = waiting_for if status == DossierStatus.WAITING_OTHER else ""
+    dossier.outcome = outcome if status == DossierStatus.CLOSED else ""
+    dossier.closed_at = now if status == DossierStatus.CLOSED else None
+    dossier.due_on = due_on
+    session.flush()
+
+
+def hand_over(session: Session, dossier: Dossier, new_owner: StaffMember) -> None:
+    """Give the dossier to a colleague of its team (they get its notifications)."""
+    if new_owner.team_id != dossier.team_id:
+        raise ValueError("a dossier stays in its team")
+    dossier.owner_id = new_owner.id
+    session.flush()
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    """What a clerk asks for: services, persons, with whom, when, and where."""
+
+    services: Sequence[Service]
+    persons: int
+    staff: StaffMember
+    earliest: date
+    latest: date
+    any_colleague: bool = False
+    back_office: bool = False
+
+
+def plan_follow_up(
+    session: Session,
+    dossier: Dossier,
+    plan: FollowUpPlan,
+    *,
+    invited: bool,
+    now: datetime,
+    settings: BookingSettings,
+    created_by: StaffMember | None = None,
+    created_via: str = "staff",
+) -> tuple[FollowUp, str | None]:
+    """Record the next step of ``dossier``; for an invitation also its link's token.
+
+    The window must lie ahead (today or later) and be at most a year; an invitation runs
+    until the end of its last day. Raises :class:`OutsideWindow` for a window that cannot
+    be booked.
+    """
+    today = local_today(now)
+    if plan.latest < plan.earliest or plan.latest < today:
+        raise OutsideWindow()
+    if (plan.latest - today).days > MAX_WINDOW_DAYS:
+        raise OutsideWindow()
+    follow_up = FollowUp(
+        dossier_id=dossier.id,
+        service_ids=[service.id for service in plan.services],
+        persons=plan.persons,
+        staff_id=plan.staff.id,
+        any_colleague=plan.any_colleague,
+        shift_kind=ShiftKind.BACK_OFFICE if plan.back_office else ShiftKind.COUNTER,
+        earliest=max(plan.earliest, today),
+        latest=plan.latest,
+        invited=invited,
+        created_by_id=created_by.id if created_by else None,
+        created_via=created_via,
+        created_at=now,
+        expires_at=end_of_local_day(plan.latest),
+        sent_at=now if invited else None,
+    )
+    session.add(follow_up)
+    session.flush()
+    token = None
+    if invited:
+        token = invitation_token(settings.secret_key, follow_up)
+        follow_up.token_hash = token_hash(token)
+        session.flush()
+    return follow_up, token
+
+
+def follow_up_services(session: Session, follow_up: FollowUp) -> list[Service]:
+    """The follow-up's services in the order the clerk chose them."""
+    found = {
+        service.id: service
+        for service in session.scalars(select(Service).where(Service.id.in_(follow_up.service_ids)))
+    }
+    return [found[service_id] for service_id in follow_up.service_ids if service_id in found]
+
+
+def _claim_follow_up(session: Session, follow_up: FollowUp, now: datetime) -> None:
+    """Mark the follow-up used, if and only if nobody did before (one conditional
+    UPDATE): a second use raises :class:`InvitationUsed`, a closed one
+    :class:`InvitationClosed`."""
+    won = session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.id == follow_up.id,
+            FollowUp.used_at.is_(None),
+            FollowUp.revoked_at.is_(None),
+            FollowUp.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(follow_up)
+    if won != 1:
+        if follow_up.used_at is not None:
+            raise InvitationUsed()
+        raise InvitationClosed()
+
+
+def check_open(follow_up: FollowUp, now: datetime) -> None:
+    """Refuse an invitation that was used, revoked or ran out."""
+    if follow_up.used_at is not None:
+        raise InvitationUsed()
+    if follow_up.revoked_at is not None or follow_up.expires_at <= now:
+        raise InvitationClosed()
+
+
+def _booked(
+    session: Session, follow_up: FollowUp, hold: Hold, now: datetime, settings, channel: str
+) -> Appointment:
+    """Claim the follow-up and turn ``hold`` into its confirmed visit."""
+    _claim_follow_up(session, follow_up, now)
+    visit = book_hold(
+        session,
+        hold,
+        contact_of(follow_up.dossier),
+        now,
+        settings,
+        channel=channel,
+        require_activation=False,
+        enforce_cap=False,
+    )
+    visit.dossier_id = follow_up.dossier_id
+    visit.follow_up_id = follow_up.id
+    session.flush()
+    return visit
+
+
+def book_follow_up_now(
+    session: Session,
+    follow_up: FollowUp,
+    start: datetime,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    staff_id: int | None = None,
+) -> Appointment:
+    """The clerk books the follow-up at once (the resident is at the counter): a free
+    time of the chosen clerk inside the window, reserved time included, confirmed."""
+    if not follow_up.audience().allows_day(to_local(start).date()):
+        raise OutsideWindow()
+    hold, _ = place_hold(
+        session,
+        follow_up_services(session, follow_up),
+        follow_up.persons,
+        start,
+        now,
+        settings,
+        staff_id=staff_id,
+        audience=follow_up.audience(AudienceKind.STAFF),
+        follow_up_id=follow_up.id,
+    )
+    return _booked(session, follow_up, hold, now, settings, "staff")
+
+
+def hold_for_invitation(
+    session: Session,
+    follow_up: FollowUp,
+    start: datetime,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    replacing: Hold | None = None,
+) -> tuple[Hold, str]:
+    """Keep a time of the invitation's window for the resident while they confirm."""
+    check_open(follow_up, now)
+    if not follow_up.audience().allows_day(to_local(start).date()):
+        raise OutsideWindow()
+    return place_hold(
+        session,
+        follow_up_services(session, follow_up),
+        follow_up.persons,
+        start,
+        now,
+        settings,
+        replacing=replacing,
+        audience=follow_up.audience(),
+        follow_up_id=follow_up.id,
+    )
+
+
+def book_invitation(
+    session: Session,
+    follow_up: FollowUp,
+    hold: Hold,
+    now: datetime,
+    settings: BookingSettings,
+    *,
+    channel: str = "invitation",
+) -> Appointment:
+    """Book the held time of an invitation: confirmed at once (the link reached the
+    resident's mailbox), with the dossier's details. The owner is told."""
+    if hold.follow_up_id != follow_up.id:
+        raise OutsideWindow()
+    visit = _booked(session, follow_up, hold, now, settings, channel)
+    tell_owner(session, visit, NotificationKind.BOOKED, now)
+    return visit
+
+
+def revoke(session: Session, follow_up: FollowUp, now: datetime) -> None:
+    """Withdraw an unused invitation: its link stops working at once."""
+    if follow_up.used_at is None and follow_up.revoked_at is None:
+        follow_up.revoked_at = now
+        session.flush()
+
+
+def extend(session: Session, follow_up: FollowUp, latest: date, now: datetime) -> None:
+    """Give an unused invitation a later last day (it opens again if it had run out)."""
+    if follow_up.used_at is not None or latest < follow_up.earliest:
+        raise OutsideWindow()
+    if latest < local_today(now) or (latest - local_today(now)).days > MAX_WINDOW_DAYS:
+        raise OutsideWindow()
+    follow_up.latest = latest
+    follow_up.expires_at = end_of_local_day(latest)
+    follow_up.revoked_at = None
+    follow_up.reminder_sent_at = None
+    session.flush()
+
+
+def mark_resent(session: Session, follow_up: FollowUp, now: datetime) -> None:
+    """Note that the invitation was mailed again (its link does not change)."""
+    follow_up.sent_at = now
+    session.flush()
+
+
+def tell_owner(
+    session: Session,
+    visit: Appointment,
+    kind: NotificationKind,
+    now: datetime,
+    *,
+    detail: dict | None = None,
+) -> StaffNotification | None:
+    """Put a line in the notification list of the clerk who owns the visit's dossier
+    (nothing for a visit outside any dossier). The caller mails it when the clerk asked
+    for mail (``StaffMember.notify_by_mail``)."""
+    if visit.dossier_id is None:
+        return None
+    owner_id = session.scalar(select(Dossier.owner_id).where(Dossier.id == visit.dossier_id))
+    notification = StaffNotification(
+        staff_id=owner_id,
+        kind=kind,
+        dossier_id=visit.dossier_id,
+        appointment_id=visit.id,
+        created_at=now,
+        detail=detail or {},
+    )
+    session.add(notification)
+    session.flush()
+    return notification
+
+
+def invitations_due_reminder(session: Session, now: datetime, days_before: int) -> list[FollowUp]:
+    """Open invitations whose window closes within ``days_before`` days and that were not
+    reminded yet: the reminder never goes out for a used one."""
+    cutoff = local_today(now) + timedelta(days=days_before)
+    return list(
+        session.scalars(
+            select(FollowUp).where(
+                FollowUp.filter_open(now),
+                FollowUp.reminder_sent_at.is_(None),
+                FollowUp.latest <= cutoff,
+            )
+        )
+    )
+
+
+def claim_reminder(session: Session, follow_up: FollowUp, now: datetime) -> bool:
+    """Mark the invitation reminded, only if it is still open and not reminded (one
+    conditional UPDATE, so two workers never both send it, and never after a use)."""
+    won = session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.id == follow_up.id,
+            FollowUp.reminder_sent_at.is_(None),
+            FollowUp.filter_open(now),
+        )
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return won == 1

@@ -1,0 +1,1 @@
+"""The dossier pages' routes register on import (see the modules imported below)."""
