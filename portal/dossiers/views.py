@@ -1,1 +1,3 @@
-"""The dossier pages' routes register on import (see the modules imported below)."""
+"""The dossier pages' routes: they register on import."""
+
+from . import follow_ups, pages  # noqa: F401

@@ -1,0 +1,1 @@
+"""Follow-up planning pages (being written)."""

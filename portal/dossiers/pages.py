@@ -1,0 +1,1 @@
+"""Dossier pages (being written)."""
