@@ -158,9 +158,7 @@ def _qualified_staff(service_ids: Sequence[int], only: frozenset[int] | None = N
     )
     if only is not None:
         query = query.where(staff_service.c.staff_id.in_(sorted(only)))
-    return query.group_by(staff_service.c.staff_id).having(
-        func.count() == len(set(service_ids))
-    )
+    return query.group_by(staff_service.c.staff_id).having(func.count() == len(set(service_ids)))
 
 
 def busy_spans_query(
