@@ -13,4 +13,4 @@ def _booking_helpers() -> dict:
     return {"spoken_language_label": spoken_language_label}
 
 
-from . import manage, views  # noqa: E402, F401 - routes register on import
+from . import invitation, manage, views  # noqa: E402, F401 - routes register on import

@@ -2,6 +2,11 @@
 
 A GET never changes anything (mail scanners follow links); confirming, moving and
 cancelling are POSTs from a page that asks first.
+
+A dossier visit (one with a follow-up) moves only inside its follow-up's window and with
+its clerk (or the clerks it allows): the move pages offer only those days and times, and a
+forged time is refused with :class:`OutsideWindow`. When the resident moves or cancels a
+dossier visit, the dossier's owner is told.
 """
 
 from __future__ import annotations
@@ -12,10 +17,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..extensions import db
 from ..i18n import _
-from ..models import AppointmentStatus
+from ..models import AppointmentStatus, NotificationKind
 from ..timeutil import to_local, utcnow
 from . import blueprint
-from .errors import ActivationExpired, BookingError, SlotTaken
+from .errors import ActivationExpired, BookingError, OutsideWindow, SlotTaken
 from .notify import notify
 from .operations import can_change, cancel, confirm, find_appointment, move
 from .selection import nearest_free_times
@@ -23,6 +28,7 @@ from .settings import BookingSettings
 from .steps import Choice, month_view, parse_day, parse_month, parse_start, times_on
 from .tokens import looks_like_token
 from .views import render_expired
+from .window import window_days, window_month, window_times
 
 
 def _visit(token: str):
@@ -38,6 +44,19 @@ def _changeable(appointment, now) -> bool:
     return appointment.status == AppointmentStatus.CONFIRMED and can_change(
         appointment, now, BookingSettings.current()
     )
+
+
+def _audience(appointment):
+    """The window and clerks a dossier visit must keep, or None for any other visit."""
+    return appointment.follow_up.audience() if appointment.follow_up is not None else None
+
+
+def _tell_owner(appointment, kind: NotificationKind, now, detail=None) -> None:
+    """Tell the dossier's owner what the resident did (nothing outside a dossier)."""
+    if appointment.dossier_id is not None:
+        from ..dossiers.mail import notify_owner
+
+        notify_owner(db.session, appointment, kind, now, detail=detail)
 
 
 def _expired_page(appointment, now):
@@ -104,6 +123,7 @@ def cancel_visit(token: str):
         try:
             cancel(db.session, appointment, now, BookingSettings.current())
             notify(db.session, appointment, "cancelled", now)
+            _tell_owner(appointment, NotificationKind.CANCELLED, now)
         except BookingError as refused:
             db.session.rollback()
             flash(refused.message(), "error")
@@ -125,13 +145,25 @@ def move_day(token: str):
         return redirect(url_for(".visit", token=token))
     choice = Choice(appointment.services, appointment.persons)
     fallback = to_local(appointment.starts_at).date()
-    month = month_view(
-        db.session,
-        choice,
-        parse_month(request.args.get("maand"), fallback),
-        now,
-        ignore_appointment_id=appointment.id,
-    )
+    audience = _audience(appointment)
+    if audience is None:
+        month = month_view(
+            db.session,
+            choice,
+            parse_month(request.args.get("maand"), fallback),
+            now,
+            ignore_appointment_id=appointment.id,
+        )
+    else:
+        free = window_days(
+            db.session,
+            choice.services,
+            choice.persons,
+            audience,
+            now,
+            ignore_appointment_id=appointment.id,
+        )
+        month = window_month(free, audience, parse_month(request.args.get("maand"), fallback), now)
     own_day = to_local(appointment.starts_at).date()
     if own_day in month.free_days and not _other_times(appointment, choice, own_day, now):
         # The visit's own time is all that is free that day: nothing to move to.
@@ -146,12 +178,26 @@ def move_day(token: str):
         month=month,
         day=chosen_day,
         slots=slots,
+        follow_up=appointment.follow_up,
     )
 
 
 def _other_times(appointment, choice: Choice, day, now) -> list:
-    """The free times of ``day`` the visit could move to (its own time left out)."""
-    slots = times_on(db.session, choice, day, now, ignore_appointment_id=appointment.id)
+    """The free times of ``day`` the visit could move to (its own time left out); for a
+    dossier visit only inside its window and with its clerk."""
+    audience = _audience(appointment)
+    if audience is None:
+        slots = times_on(db.session, choice, day, now, ignore_appointment_id=appointment.id)
+    else:
+        slots = window_times(
+            db.session,
+            choice.services,
+            choice.persons,
+            audience,
+            day,
+            now,
+            ignore_appointment_id=appointment.id,
+        )
     return [slot for slot in slots if slot.start != appointment.starts_at]
 
 
@@ -165,10 +211,21 @@ def move_confirm(token: str):
         return redirect(url_for(".visit", token=token))
     if start is None:
         return redirect(url_for(".move_day", token=token))
+    audience = _audience(appointment)
+    if audience is not None and not audience.allows_day(to_local(start).date()):
+        flash(OutsideWindow().message(), "error")
+        return redirect(url_for(".move_day", token=token))
     if request.method == "POST":
+        old_start = appointment.starts_at
         try:
             move(db.session, appointment, start, now, BookingSettings.current())
             notify(db.session, appointment, "moved", now)
+            detail = {"from": old_start.isoformat(), "to": appointment.starts_at.isoformat()}
+            _tell_owner(appointment, NotificationKind.MOVED, now, detail)
+        except OutsideWindow as refused:
+            db.session.rollback()
+            flash(refused.message(), "error")
+            return redirect(url_for(".move_day", token=token))
         except SlotTaken:
             db.session.rollback()
             alternatives = nearest_free_times(
@@ -179,6 +236,7 @@ def move_confirm(token: str):
                 now,
                 BookingSettings.current(),
                 ignore_appointment_id=appointment.id,
+                audience=audience,
             )
             page = render_template(
                 "booking/manage/move_taken.html",

@@ -60,7 +60,10 @@ def send_mail_command(limit: int) -> None:
 )
 @with_appcontext
 def send_reminders_command(hours_before: int | None, limit: int) -> None:
-    """Queue the reminders of the coming visits, commit, then deliver due mails."""
+    """Queue the reminders of the coming visits and of the invitations about to run out
+    (``INVITATION_REMINDER_DAYS`` before the window closes), commit, then deliver due mails."""
+    from ..dossiers.mail import DEFAULT_REMINDER_DAYS, send_invitation_reminders
+
     config = current_app.config
     hours = hours_before or int(config["REMINDER_HOURS_BEFORE"])
     queued = send_reminders(
@@ -71,4 +74,8 @@ def send_reminders_command(hours_before: int | None, limit: int) -> None:
     )
     db.session.commit()
     click.echo(f"Reminders queued: {queued}.")
+    days = int(config.get("INVITATION_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
+    invitations = send_invitation_reminders(db.session, utcnow(), days_before=days)
+    db.session.commit()
+    click.echo(f"Invitation reminders queued: {invitations}.")
     _echo_report(deliver_due(db.session, config, utcnow(), limit=limit))

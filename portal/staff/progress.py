@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..booking.errors import BookingError
 from ..extensions import db
 from ..i18n import _
-from ..models import Counter
+from ..models import Counter, NotificationKind
 from ..timeutil import utcnow
 from . import blueprint
 from .access import VISIT_ROLES, parse_id, roles_required, visit_or_404
@@ -48,10 +48,14 @@ def visit_progress(visit_id: int):
     step = request.form.get("step", "")
     if step not in PROGRESS_STEPS:
         abort(400)
+    now = utcnow()
     try:
-        record_progress(
-            db.session, current_user, visit, step, utcnow(), counter_id=_counter_from_form()
-        )
+        record_progress(db.session, current_user, visit, step, now, counter_id=_counter_from_form())
+        if step == "no_show" and visit.dossier_id is not None:
+            # The dossier's owner is told (and offered to invite again).
+            from ..dossiers.mail import notify_owner
+
+            notify_owner(db.session, visit, NotificationKind.NO_SHOW, now)
     except BookingError as refusal:
         db.session.rollback()
         flash(refusal.message(), "error")
