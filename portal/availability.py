@@ -306,8 +306,8 @@ def load_availability(
     audience: Audience | None = None,
 ) -> Availability:
     """Read what decides the free times of ``services`` for ``persons`` people on the local
-    dates ``first``..``last``, as seen at ``now`` by ``audience``: five queries, three
-    more when the public asks and the team reserves capacity.
+    dates ``first``..``last``, as seen at ``now`` by ``audience``: five queries; for the
+    public one more (the team's reserved capacity), and two more when it reserves some.
 
     When a visit is being moved, ``ignore_appointment_id`` treats its own time as free.
     ``audience`` says who asks (see :mod:`portal.scheduling.audience`): the public by

@@ -44,8 +44,15 @@ class DefaultConfig:
     MAX_ACTIVE_PER_EMAIL = 3  # visits one e-mail address may have open at once
     CANCELLED_REOPENS_AFTER_MINUTES = 15  # a cancelled time reopens only after this delay
     REMINDER_HOURS_BEFORE = 24  # the reminder goes out this long before the visit
+    # An unused invitation is reminded this many days before its window closes.
+    INVITATION_REMINDER_DAYS = 3
     # Contact details of a visit are erased this many days after it (`flask purge`).
     RETENTION_DAYS = 90
+    # A closed dossier's contact details, texts and notes are erased this many days after
+    # it was closed (`flask purge`): a year, so a clerk can still reopen a case that
+    # comes back (a card renewed, a missing document found) without asking everything
+    # again; its visits follow RETENTION_DAYS.
+    DOSSIER_RETENTION_DAYS = 365
     # The per-client limits (Flask-Limiter syntax). Memory storage counts per process:
     # set PORTAL_REDIS_URL in production so that every worker shares the counts.
     RATELIMIT_HOLD = "10 per minute;40 per hour"
@@ -57,6 +64,10 @@ class DefaultConfig:
     ALTCHA_MAX_NUMBER = 50_000
     # Keys of the form engines that may hold and book through the API (name → key).
     API_KEYS: dict = {}
+    # The clients of API_KEYS (by name) that may also invite residents to follow-up visits
+    # (POST /api/v1/invitations): the city's case software, never a form engine.
+    # PORTAL_API_INVITE_CLIENTS='["zaaksysteem"]' (a comma-separated text works too).
+    API_INVITE_CLIENTS: list = []
 
     # Mail. "smtp" delivers to MAIL_SERVER; "file" keeps each mail as a .eml file in
     # MAIL_DIRECTORY (what `make run` uses, so a developer can read them).

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("api", __name__)
 
-from . import booking, views  # noqa: E402, F401 - registers the routes on the blueprint
+from . import booking, invitations, views  # noqa: E402, F401 - registers the routes on the blueprint

@@ -16,7 +16,7 @@ from functools import wraps
 from flask import Response, current_app, jsonify, request
 
 from ..antibot import api_write_limit
-from ..booking.errors import BookingError, HoldExpired, SlotTaken
+from ..booking.errors import BookingError, HoldExpired, OutsideWindow, SlotTaken
 from ..booking.holds import find_hold, hold_services
 from ..booking.notify import notify, notify_booked
 from ..booking.operations import (
@@ -32,10 +32,12 @@ from ..booking.operations import (
 from ..booking.selection import MAX_SERVICES_PER_VISIT, nearest_free_times, resolve_services
 from ..booking.settings import BookingSettings
 from ..booking.tokens import looks_like_token, manage_token
+from ..dossiers.mail import notify_owner
 from ..extensions import db
 from ..i18n import LANGUAGES, _, requested_language
-from ..models import Appointment, Hold, Service
-from ..timeutil import utcnow
+from ..models import Appointment, Hold, NotificationKind, Service
+from ..scheduling.audience import Audience
+from ..timeutil import isoformat_local, utcnow
 from . import blueprint
 from .errors import ApiError
 from .params import (
@@ -130,8 +132,10 @@ def _with_alternatives(
     now: datetime,
     settings: BookingSettings,
     ignore_appointment_id: int | None = None,
+    audience: Audience | None = None,
 ) -> ApiError:
-    """The error for a time that is gone, with the free times nearest to it to pick from.
+    """The error for a time that is gone, with the free times nearest to it to pick from
+    (for a follow-up: those of its ``audience``, inside its window and with its clerk).
 
     The refused attempt is rolled back first, so the offer is read from a clean transaction.
     """
@@ -146,6 +150,7 @@ def _with_alternatives(
         now,
         settings,
         ignore_appointment_id=ignore_appointment_id,
+        audience=audience,
     )
     alternatives = [time_span_json(slot) for slot in slots]
     return ApiError.from_booking_error(error, parameter, extra={"alternatives": alternatives})
@@ -279,29 +284,42 @@ def confirm_appointment(token: str):
 
 @blueprint.post("/appointments/<token>/move")
 def move_appointment(token: str):
-    """Move a confirmed visit to another free time for the same services and persons."""
+    """Move a confirmed visit to another free time for the same services and persons. A
+    follow-up visit stays inside its window and with its clerk (422 ``outside_window``);
+    the owner of a dossier visit is told."""
     start = body_datetime(json_body(request, {"start"}), "start")
     appointment = _visit_or_404(token)
     now, settings = utcnow(), BookingSettings.current()
+    follow_up, old_start = appointment.follow_up, appointment.starts_at
+    audience = follow_up.audience() if follow_up is not None else None
     try:
         move(db.session, appointment, start, now, settings)
+    except OutsideWindow as error:
+        raise ApiError.from_booking_error(error, "start") from None
     except SlotTaken as error:
         services, persons = appointment.services, appointment.persons
         raise _with_alternatives(
-            error, "start", services, persons, start, now, settings, appointment.id
+            error, "start", services, persons, start, now, settings, appointment.id, audience
         ) from None
     notify(db.session, appointment, "moved", now)
+    if appointment.dossier_id is not None:
+        moved = {"from": isoformat_local(old_start), "to": isoformat_local(appointment.starts_at)}
+        notify_owner(db.session, appointment, NotificationKind.MOVED, now, detail=moved)
     db.session.commit()
     return _visit_answer(appointment, now)
 
 
 @blueprint.post("/appointments/<token>/cancel")
 def cancel_appointment(token: str):
-    """Cancel the visit; its time goes back to others after a short delay."""
+    """Cancel the visit; its time goes back to others after a short delay. The owner of a
+    dossier visit is told."""
     json_body(request, set())
     appointment = _visit_or_404(token)
     now = utcnow()
     cancel(db.session, appointment, now, BookingSettings.current())
     notify(db.session, appointment, "cancelled", now)
+    if appointment.dossier_id is not None:
+        start = {"start": isoformat_local(appointment.starts_at)}
+        notify_owner(db.session, appointment, NotificationKind.CANCELLED, now, detail=start)
     db.session.commit()
     return _visit_answer(appointment, now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import openapi_booking
+from . import openapi_booking, openapi_invitations
 
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -155,7 +155,9 @@ def openapi_document() -> dict:
             "description": "Services of the city hall and their free times; holding, "
             "booking and managing a visit. Times are ISO 8601 with the Europe/Brussels "
             "offset; dates are Brussels dates. Holding and booking need an API key; a "
-            "visit's manage token is the credential for the rest.",
+            "visit's manage token is the credential for the rest. The city's case software "
+            "invites residents to follow-up visits with a key listed in API_INVITE_CLIENTS; "
+            "an invitation's token is the credential for its free times and its booking.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
@@ -242,9 +244,10 @@ def openapi_document() -> dict:
                 }
             },
             **openapi_booking.PATHS,
+            **openapi_invitations.PATHS,
         },
         "components": {
-            "schemas": {**_SCHEMAS, **openapi_booking.SCHEMAS},
+            "schemas": {**_SCHEMAS, **openapi_booking.SCHEMAS, **openapi_invitations.SCHEMAS},
             "securitySchemes": openapi_booking.SECURITY_SCHEMES,
             "responses": {
                 "Error": {

@@ -175,6 +175,11 @@ SCHEMAS = {
                         "type": "boolean",
                         "description": "Whether it can still be moved or cancelled online.",
                     },
+                    "dossier": {
+                        "type": ["string", "null"],
+                        "description": "The dossier reference of a follow-up visit: it can "
+                        "only move inside its window, with its clerk (outside_window).",
+                    },
                 },
             },
             "manage_token": {
@@ -275,6 +280,7 @@ PATHS = {
                 "400": _BAD,
                 "404": _NOT_FOUND,
                 "409": _error("slot_taken (with alternatives), too_late or not_changeable"),
+                "422": _error("outside_window: a follow-up visit stays in its window"),
             },
         }
     },

@@ -289,3 +289,50 @@ def body_email(body: dict, name: str = "email") -> str:
             _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.be."),
             "invalid_email",
         ) from None
+
+
+def body_date(body: dict, name: str, *, required: bool = True) -> date | None:
+    """A ``YYYY-MM-DD`` member (a Brussels date); None when absent and not ``required``."""
+    raw = body.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise _missing(name)
+        return None
+    error = _invalid(
+        name,
+        _(
+            "De parameter %(name)s moet een datum zijn in de vorm JJJJ-MM-DD, "
+            "bijvoorbeeld 2026-03-31.",
+            name=name,
+        ),
+        "invalid_date",
+    )
+    if not isinstance(raw, str) or not _ISO_DATE.fullmatch(raw):
+        raise error
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise error from None
+    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+        raise error
+    return day
+
+
+def body_object(body: dict, name: str, allowed: set[str]) -> dict | None:
+    """A nested object member, flattened to ``"<name>.<member>"`` keys, so the other
+    ``body_*`` readers name the parameter at fault as ``resident.email``; None when absent
+    or null. Refuses other types and members the endpoint does not know."""
+    raw = body.get(name)
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _invalid(
+            name, _("De parameter %(name)s moet een JSON-object zijn.", name=name), "invalid_type"
+        )
+    for member in raw:
+        if member not in allowed:
+            shown = f"{name}.{str(member)[:64]}"
+            raise _invalid(
+                shown, _("De parameter %(name)s is hier onbekend.", name=shown), "unknown_parameter"
+            )
+    return {f"{name}.{member}": value for member, value in raw.items()}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..models import Appointment, AppointmentStatus, Hold, Service
+from datetime import datetime
+
+from ..models import Appointment, AppointmentStatus, FollowUp, Hold, Service
 from ..scheduling import FreeSlot
 from ..timeutil import isoformat_local
 
@@ -78,4 +80,61 @@ def visit_json(appointment: Appointment, language: str, can_change: bool) -> dic
             else None
         ),
         "can_change": can_change,
+        "dossier": appointment.dossier.reference if appointment.dossier_id else None,
     }
+
+
+def invitation_created_json(follow_up: FollowUp, token: str, url: str, mailed: bool) -> dict:
+    """A new invitation as the case software receives it: its token and link (shown only
+    here), its window and its dossier; ``mailed`` says whether the portal mails the link."""
+    return {
+        "token": token,
+        "url": url,
+        "earliest": follow_up.earliest.isoformat(),
+        "latest": follow_up.latest.isoformat(),
+        "expires_at": isoformat_local(follow_up.expires_at),
+        "dossier": follow_up.dossier.reference,
+        "mailed": mailed,
+    }
+
+
+def invitation_json(
+    follow_up: FollowUp, services: list[Service], language: str, now: datetime
+) -> dict:
+    """An invitation as its token shows it: state, window, what for, which dossier, and
+    the visit it booked. No personal data: the token travels through mailboxes."""
+    dossier, visit = follow_up.dossier, follow_up.appointment
+    return {
+        "state": follow_up.state(now).value,
+        "earliest": follow_up.earliest.isoformat(),
+        "latest": follow_up.latest.isoformat(),
+        "expires_at": isoformat_local(follow_up.expires_at),
+        "services": [{"id": service.id, "name": service.name(language)} for service in services],
+        "persons": follow_up.persons,
+        "any_colleague": follow_up.any_colleague,
+        "language": dossier.language,
+        "dossier": dossier.reference,
+        "subject": {"code": dossier.subject.code, "names": dict(dossier.subject.names)},
+        "appointment": (
+            {
+                "reference": visit.reference,
+                "status": visit.status.value,
+                "start": isoformat_local(visit.starts_at),
+                "end": isoformat_local(visit.ends_at),
+            }
+            if visit is not None
+            else None
+        ),
+    }
+
+
+def free_times_json(slots) -> list[dict]:
+    """Free times as the API lists them: start, end and how many clerks could take each."""
+    return [
+        {
+            "start": isoformat_local(slot.start),
+            "end": isoformat_local(slot.end),
+            "capacity": slot.capacity,
+        }
+        for slot in slots
+    ]
