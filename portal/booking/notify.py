@@ -12,7 +12,10 @@ from ..models import Appointment
 
 def notify(session: Session, appointment: Appointment, kind: str, now: datetime) -> None:
     """Write the mail of ``kind`` (activation, confirmation, moved, cancelled) for the
-    visit into the outbox; it is committed with the change and delivered afterwards."""
+    visit into the outbox; it is committed with the change and delivered afterwards.
+    Back-office time a clerk booked for a dossier concerns no resident: never mailed."""
+    if appointment.channel == "back_office":
+        return
     from ..notifications import MailKind, queue_appointment_mail
     from ..notifications.links import manage_url
 

@@ -40,6 +40,8 @@ from ..timeutil import end_of_local_day, local_today, to_local
 # How long an invitation may run at most (the window's last day).
 MAX_WINDOW_DAYS = 366
 INVITATION_PURPOSE = "invitation"
+# ``Appointment.channel`` of back-office time booked for a dossier.
+BACK_OFFICE_CHANNEL = "back_office"
 
 
 def invitation_token(secret_key: str, follow_up: FollowUp) -> str:
@@ -274,6 +276,11 @@ def _booked(
     )
     visit.dossier_id = follow_up.dossier_id
     visit.follow_up_id = follow_up.id
+    if follow_up.shift_kind == ShiftKind.BACK_OFFICE:
+        # The clerk's work on the dossier without the resident: never a resident's mail
+        # (see portal.booking.notify), so no reminder either.
+        visit.channel = BACK_OFFICE_CHANNEL
+        visit.reminder_sent_at = now
     session.flush()
     return visit
 

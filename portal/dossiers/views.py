@@ -1,3 +1,10 @@
 """The dossier pages' routes: they register on import."""
 
-from . import follow_ups, pages  # noqa: F401
+from . import (  # noqa: F401
+    follow_up_booking,
+    follow_ups,
+    invitations,
+    new_dossier,
+    notifications_page,
+    pages,
+)

@@ -13,5 +13,6 @@ from . import (  # noqa: F401 - routes register on import
     plans,
     publish,
     services,
+    subjects,
     team_settings,
 )

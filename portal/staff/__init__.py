@@ -11,10 +11,12 @@ import time
 
 from flask import Blueprint, Flask, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db, login_manager
 from ..i18n import _, _l
-from ..models import StaffMember, StaffRole
+from ..models import StaffMember, StaffNotification, StaffRole
 
 blueprint = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
@@ -30,6 +32,8 @@ NAVIGATION = (
     ("staff.find_visit", _l("Afspraak zoeken"), tuple(_R)),
     ("staff.waiting_room", _l("Wachtzaal"), tuple(_R)),
     ("staff.book_start", _l("Afspraak maken"), tuple(_R)),
+    ("staff.dossiers.my_dossiers", _l("Dossiers"), tuple(_R)),
+    ("staff.dossiers.notifications", _l("Meldingen"), tuple(_R)),
     ("staff.feed_settings", _l("Agenda-abonnement"), tuple(_R)),
     ("staff.planning_home", _l("Planning"), (_R.PLANNER, _R.ADMIN)),
     ("staff.audit_log", _l("Audittrail"), (_R.ADMIN,)),
@@ -86,12 +90,38 @@ def _end_idle_session():
     return None
 
 
+# The menu entry that shows how many notifications are unread.
+NOTIFICATIONS_ENDPOINT = "staff.dossiers.notifications"
+
+
+def unread_notifications(member: StaffMember) -> int:
+    """How many of ``member``'s dossier notifications are unread."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(StaffNotification)
+        .where(StaffNotification.staff_id == member.id, StaffNotification.read_at.is_(None))
+    )
+
+
 @blueprint.app_context_processor
 def _staff_helpers() -> dict:
-    """The staff menu for templates (empty for residents)."""
-    if current_user.is_authenticated:
-        return {"staff_navigation": navigation_for(current_user)}
-    return {"staff_navigation": []}
+    """The staff menu for templates (empty for residents); the notifications entry says
+    how many are unread."""
+    if not current_user.is_authenticated:
+        return {"staff_navigation": []}
+    entries = navigation_for(current_user)
+    if any(endpoint == NOTIFICATIONS_ENDPOINT for endpoint, _label in entries):
+        try:
+            unread = unread_notifications(current_user)
+        except SQLAlchemyError:  # an error page after a failed transaction: no count
+            unread = 0
+        if unread:
+            label = _("Meldingen (%(num)s nieuw)", num=unread)
+            entries = [
+                (endpoint, label if endpoint == NOTIFICATIONS_ENDPOINT else text)
+                for endpoint, text in entries
+            ]
+    return {"staff_navigation": entries}
 
 
 def init_staff(app: Flask) -> None:

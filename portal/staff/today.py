@@ -2,8 +2,10 @@
 with how far each resident got and buttons for the next step of their day.
 
 A clerk or planner sees their own team; central reception and administrators may pick any
-team, or every team at once. Past and future days are read-only: steps are only recorded
-on the visit's own day (see :func:`portal.staff.operations.record_progress`).
+team, or every team at once. A clerk starts on "my visits" (those booked with them,
+``wie=mij``); the team's list is one click away (``wie=team``, or picking a team or a
+counter). Everyone may switch between the two. Past and future days are read-only: steps
+are only recorded on the visit's own day (see :func:`portal.staff.operations.record_progress`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..models import (
     AuditAction,
     Counter,
     StaffMember,
+    StaffRole,
     Team,
 )
 from ..notifications.summary import local_date, local_time
@@ -57,6 +60,8 @@ from .reception import STAGE_LABELS
 MAX_DAYS_AWAY = 3660
 # The stages the summary at the top counts, in the order of a visit's day.
 SUMMARY_STAGES = ("expected", "waiting", "called", "in_service", "done", "no_show", "pending")
+# ``wie=``: only the visits booked with the signed-in person, or the team's.
+MINE, TEAM = "mij", "team"
 # The steps each stage offers as buttons; "no_show" only once the start time has passed.
 STEPS_BY_STAGE = {
     "expected": ("arrive", "no_show"),
@@ -75,6 +80,8 @@ class DayFilter:
     counter: Counter | None = None
     # The counter asked for belonged to another team than the one chosen: it was ignored.
     counter_ignored: bool = False
+    # Only the visits booked with the signed-in person ("my visits").
+    mine: bool = False
 
 
 @dataclass
@@ -116,11 +123,18 @@ def chosen_counter(
 
 
 def load_day_visits(
-    session: Session, member: StaffMember, day: date, team: Team | None, counter: Counter | None
+    session: Session,
+    member: StaffMember,
+    day: date,
+    team: Team | None,
+    counter: Counter | None,
+    *,
+    mine: bool = False,
 ) -> list[Appointment]:
     """Every visit of ``day`` the member may see, of ``team`` (None: all) and ``counter``
-    (None: all), cancelled ones too, in time order; with services, clerk and counters
-    loaded up front so that the table needs no query per row."""
+    (None: all), only those booked with the member when ``mine``, cancelled ones too, in
+    time order; with services, clerk and counters loaded up front so that the table needs
+    no query per row."""
     query = (
         select(Appointment)
         .where(
@@ -134,6 +148,8 @@ def load_day_visits(
         query = query.where(Appointment.filter_teams([team.id]))
     if counter is not None:
         query = query.where(Appointment.counter_id == counter.id)
+    if mine:
+        query = query.where(Appointment.staff_id == member.id)
     return list(session.scalars(query))
 
 
@@ -166,13 +182,29 @@ def progress_steps(visit: Appointment, now: datetime | None = None) -> list[str]
     return [step for step in steps if step != "no_show" or now >= visit.starts_at]
 
 
+def shows_mine(member: StaffMember, args) -> bool:
+    """Whether the page shows only the member's own visits: ``wie=mij`` or ``wie=team``
+    when asked; otherwise a clerk's default, unless they picked a team or a counter."""
+    whose = (args.get("wie") or "").strip()
+    if whose in (MINE, TEAM):
+        return whose == MINE
+    picked = (args.get("team") or "").strip() or (args.get("counter") or "").strip()
+    return member.role == StaffRole.CLERK and not picked
+
+
 def read_filter(session: Session, member: StaffMember, now: datetime) -> DayFilter:
-    """The day, team and counter of the query string, checked (404 for what the member
-    may not see; ``day`` None when unreadable)."""
+    """The day, team, counter and whose visits of the query string, checked (404 for
+    what the member may not see; ``day`` None when unreadable)."""
     day = parse_day(request.args.get("day"), local_today(now))
     team = chosen_team(session, member, request.args.get("team"))
     counter, ignored = chosen_counter(session, member, request.args.get("counter"), team)
-    return DayFilter(day=day, team=team, counter=counter, counter_ignored=ignored)
+    return DayFilter(
+        day=day,
+        team=team,
+        counter=counter,
+        counter_ignored=ignored,
+        mine=shows_mine(member, request.args),
+    )
 
 
 def counters_to_pick(session: Session, member: StaffMember, team: Team | None) -> list[Counter]:
@@ -193,6 +225,7 @@ def _day_link(chosen: DayFilter, day: date) -> str:
     arguments["team"] = str(chosen.team.id) if chosen.team else ALL_TEAMS
     if chosen.counter is not None:
         arguments["counter"] = str(chosen.counter.id)
+    arguments["wie"] = MINE if chosen.mine else TEAM
     return url_for("staff.today", **arguments)
 
 
@@ -215,15 +248,20 @@ def today():
     if chosen.day is None:
         problem = _("Geef een geldige datum in de vorm JJJJ-MM-DD.")
         return render_template("staff/today.html", problem=problem, **page), 400
-    visits = load_day_visits(db.session, current_user, chosen.day, chosen.team, chosen.counter)
+    visits = load_day_visits(
+        db.session, current_user, chosen.day, chosen.team, chosen.counter, mine=chosen.mine
+    )
     overview = day_overview(visits, now)
+    detail = {"day": chosen.day.isoformat(), "visits": len(overview.visits)}
+    if chosen.mine:
+        detail["whose"] = MINE
     record(
         db.session,
         current_user,
         AuditAction.VIEW,
         "today.view",
         team_id=chosen.team.id if chosen.team else None,
-        detail={"day": chosen.day.isoformat(), "visits": len(overview.visits)},
+        detail=detail,
         now=now,
     )
     # Rendered before the commit, which would expire the loaded visits row by row.

@@ -33,7 +33,14 @@ from ..timeutil import (
     utcnow,
 )
 from . import blueprint
-from .access import VISIT_ROLES, parse_date, parse_id, roles_required, visit_or_404
+from .access import (
+    VISIT_ROLES,
+    can_see_team,
+    parse_date,
+    parse_id,
+    roles_required,
+    visit_or_404,
+)
 from .audit import record
 from .operations import (
     bookable_days,
@@ -48,6 +55,8 @@ CHANNEL_LABELS = {
     "web": _l("Online, door de bewoner"),
     "api": _l("Via een formulier van de stad (API)"),
     "staff": _l("Door een medewerker"),
+    "invitation": _l("Door de bewoner, met een uitnodiging"),
+    "back_office": _l("Backofficetijd voor een dossier (zonder de bewoner)"),
 }
 MAX_REASON_LENGTH = 300
 
@@ -137,6 +146,9 @@ def show_visit(visit_id: int):
         mail_language=LANGUAGES.get(visit.language, visit.language),
         steps=recorded_steps(visit),
         changeable=can_move_or_cancel(visit, utcnow()),
+        dossier=visit.dossier
+        if visit.dossier is not None and can_see_team(current_user, visit.dossier.team_id)
+        else None,
     )
 
 

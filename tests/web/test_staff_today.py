@@ -20,6 +20,8 @@ from tests.web.booking_helpers import csrf_of
 from tests.web.staff_helpers import DEMO_EMAILS
 
 TODAY = "/medewerkers/vandaag"
+# A clerk starts on their own visits; these tests look at the team's day.
+TEAM_VIEW = f"{TODAY}?wie=team"
 VISIT_LINK = re.compile(r'href="/medewerkers/bezoek/(\d+)"')
 STEP_FIELDS = ("arrived_at", "called_at", "called_counter_id", "service_started_at")
 PROGRESS_FIELDS = (*STEP_FIELDS, "completed_at", "no_show_at", "status")
@@ -72,7 +74,7 @@ def _steps_offered(page: str, visit_id: int) -> list[str]:
     return re.findall(r'name="step" value="(\w+)"', form.group(1)) if form else []
 
 
-def _page(client, path: str = TODAY) -> str:
+def _page(client, path: str = TEAM_VIEW) -> str:
     response = client.get(path)
     assert response.status_code == 200, response.status_code
     return response.get_data(as_text=True)
@@ -241,11 +243,11 @@ def test_a_clerk_asking_for_a_counter_of_another_team_gets_404(demo_app, staff_c
 
 def test_other_days_are_shown_without_step_buttons(demo_app, staff_client, frozen_clock):
     tomorrow = DEMO_TODAY + timedelta(days=1)
-    page = _page(staff_client("clerk"), f"{TODAY}?day={tomorrow.isoformat()}")
+    page = _page(staff_client("clerk"), f"{TEAM_VIEW}&day={tomorrow.isoformat()}")
     assert _listed(page) == _ids(demo_app, team_code="bevolking", day=tomorrow)
     assert "/stap" not in page
     frozen_clock.shift(timedelta(days=1))  # Monday is now yesterday: sign in afresh
-    page = _page(staff_client("clerk"), f"{TODAY}?day={DEMO_TODAY.isoformat()}")
+    page = _page(staff_client("clerk"), f"{TEAM_VIEW}&day={DEMO_TODAY.isoformat()}")
     assert _listed(page) == _ids(demo_app, team_code="bevolking")
     assert "/stap" not in page
 
