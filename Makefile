@@ -69,6 +69,7 @@ bench: install-test
 	$(BIN)/python bench/availability.py
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/staff.py
+	$(BIN)/python bench/invitation_days.py
 	$(BIN)/python bench/rota.py
 	$(BIN)/python bench/rota_plan.py
 

@@ -1,6 +1,7 @@
 """The form of a team's rota settings: how many people each counter turn of the regular
-week needs, the target share of counter time, the languages wanted at the counter, and
-per person their working days and contract.
+week needs, the target share of counter time, the reserved capacity (the share of each
+counter turn online booking does not offer, and how many working days ahead it opens),
+the languages wanted at the counter, and per person their working days and contract.
 
 The form has a field per turn and per person, so its class is made per request
 (:func:`team_settings_form`). Messages name the turn or the person they are about, so
@@ -112,11 +113,12 @@ def team_settings_form(
     data: dict,
 ) -> FlaskForm:
     """The settings form for these turns and people; ``data`` holds the values shown
-    when the form was not sent (``need_…``, ``target``, ``languages``, ``days_…``,
-    ``fraction_…``)."""
+    when the form was not sent (``need_…``, ``target``, ``reserved_percent``,
+    ``reserved_release_days``, ``languages``, ``days_…``, ``fraction_…``)."""
 
     class TeamSettingsForm(FlaskForm):
-        """Needs per turn, target, languages, and per person days and contract."""
+        """Needs per turn, target, reserved capacity, languages, and per person days
+        and contract."""
 
         target = WholeNumberField(
             _l("Doel: deel van de werktijd aan de balie (%)"),
@@ -126,6 +128,34 @@ def team_settings_form(
                 Between(0, 100, message=_l("Het doel ligt tussen 0 en 100%.")),
             ],
             render_kw={"min": 0, "max": 100},
+        )
+        reserved_percent = WholeNumberField(
+            _l("Gereserveerd deel van elke baliebeurt (%)"),
+            description=_l(
+                "Dit deel van het einde van elke baliebeurt kunnen bewoners niet online "
+                "boeken. Het blijft vrij voor vervolgafspraken, uitnodigingen en afspraken "
+                "die medewerkers maken. Zet 0 om niets te reserveren; hoogstens 90%."
+            ),
+            message=_l("Vul voor het gereserveerde deel een getal van 0 tot 90 in."),
+            validators=[
+                InputRequired(message=_l("Vul het gereserveerde deel in, van 0 tot 90%.")),
+                Between(0, 90, message=_l("Het gereserveerde deel ligt tussen 0 en 90%.")),
+            ],
+            render_kw={"min": 0, "max": 90},
+        )
+        reserved_release_days = WholeNumberField(
+            _l("Vrijgeven na (werkdagen vooraf)"),
+            description=_l(
+                "Gereserveerde tijd die op de eerstvolgende zoveel werkdagen (vandaag "
+                "inbegrepen) nog vrij is, kan iedereen online boeken. Met 0 blijft ze "
+                "altijd gereserveerd; hoogstens 30 werkdagen."
+            ),
+            message=_l("Vul voor het vrijgeven een aantal werkdagen van 0 tot 30 in."),
+            validators=[
+                InputRequired(message=_l("Vul in na hoeveel werkdagen, van 0 tot 30.")),
+                Between(0, 30, message=_l("Het vrijgeven ligt tussen 0 en 30 werkdagen.")),
+            ],
+            render_kw={"min": 0, "max": 30},
         )
         languages = CheckboxesField(
             _l("Talen aan de balie"),

@@ -1,12 +1,15 @@
 """A team's rota settings (``staff.planning_team_settings``, GET/POST
 ``/medewerkers/planning/team/<team_id>``): how many people each counter turn of the
-regular week needs, the target share of counter time, the languages wanted at the
-counter, and per person the working days and the contract.
+regular week needs, the target share of counter time, the reserved capacity, the
+languages wanted at the counter, and per person the working days and the contract.
 
 The next plan the generator makes for the team uses them; plans already made keep their
 turns. A need is kept per weekday and turn start (``counter_need``), the way the
-generator looks it up, so Wednesday's two turns each have their own. Planners change
-their own team's settings; administrators every team's.
+generator looks it up, so Wednesday's two turns each have their own. The reserved
+capacity (``Team.reserved_percent``, ``Team.reserved_release_days``) applies at once: the
+public booking pages and API stop offering the tail of each counter turn (see
+:mod:`portal.scheduling.audience`). Planners change their own team's settings;
+administrators every team's.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class TeamSettings:
     needs: dict[tuple[int, time], int]
     target_percent: int
     languages: list[str]
+    reserved_percent: int
+    reserved_release_days: int
     people: dict[int, tuple[str, int]]  # person id → (working days, contract percent)
 
 
@@ -73,6 +78,8 @@ def save_team_settings(
             row.staff_needed = count
             changed_needs += 1
     team.counter_target_percent = settings.target_percent
+    team.reserved_percent = settings.reserved_percent
+    team.reserved_release_days = settings.reserved_release_days
     team.counter_languages = list(settings.languages)
     changed_people = 0
     for member in members:
@@ -98,6 +105,8 @@ def _shown_data(team: Team, turns: list[NeedTurn], members, needs) -> dict:
     need = need_lookup(needs)
     data = {
         "target": team.counter_target_percent,
+        "reserved_percent": team.reserved_percent,
+        "reserved_release_days": team.reserved_release_days,
         "languages": list(team.counter_languages or ()),
     }
     for turn in turns:
@@ -125,6 +134,8 @@ def planning_team_settings(team_id: int):
             needs={(t.weekday, t.start): form[t.field_name].data for t in turns},
             target_percent=form.target.data,
             languages=list(dict.fromkeys(form.languages.data)),
+            reserved_percent=form.reserved_percent.data,
+            reserved_release_days=form.reserved_release_days.data,
             people={
                 m.id: ("".join(sorted(form[f"days_{m.id}"].data)), form[f"fraction_{m.id}"].data)
                 for m in members
@@ -141,6 +152,8 @@ def planning_team_settings(team_id: int):
                 **changes,
                 "target_percent": settings.target_percent,
                 "languages": settings.languages,
+                "reserved_percent": settings.reserved_percent,
+                "reserved_release_days": settings.reserved_release_days,
             },
         )
         db.session.commit()

@@ -58,6 +58,8 @@ def _stored_form(app, team_id: int) -> dict:
             for n in db.session.scalars(select(CounterNeed).where(CounterNeed.team_id == team_id))
         }
         data = {"target": str(team.counter_target_percent), "languages": team.counter_languages}
+        data["reserved_percent"] = str(team.reserved_percent)
+        data["reserved_release_days"] = str(team.reserved_release_days)
         for turn in need_turns(regular_schedule(db.session, DEMO_TODAY)):
             value = needs.get(
                 (turn.weekday, turn.start), needs.get((turn.weekday, turn.block_start), 1)
