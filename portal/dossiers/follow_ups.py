@@ -40,7 +40,7 @@ from ..notifications.summary import local_date
 from ..staff.access import VISIT_ROLES, can_see_team, id_or_404, roles_required, visit_or_404
 from ..staff.audit import record
 from ..timeutil import local_today, utcnow
-from . import blueprint
+from . import blueprint, queries
 from .follow_up_forms import ANY_COLLEAGUE, PlanChoices, PlanForm, default_window, plan_values
 from .mail import invitation_url, queue_invitation_mail
 from .operations import FollowUpPlan, contact_from_visit, open_dossier, plan_follow_up
@@ -56,12 +56,7 @@ PLANNED_KEPT = 20
 def dossier_or_404(dossier_id: int) -> Dossier:
     """Dossier ``dossier_id`` if the signed-in person may see its team; 404 otherwise
     (also for an id that does not exist or is out of range)."""
-    if not 0 < dossier_id <= MAX_ID:
-        abort(404)
-    dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None or not can_see_team(current_user, dossier.team_id):
-        abort(404)
-    return dossier
+    return queries.dossier_or_404(db.session, current_user, dossier_id)
 
 
 def follow_up_or_404(follow_up_id: int) -> FollowUp:
@@ -83,19 +78,11 @@ def audit_dossier(
     detail: dict | None = None,
     now=None,
 ) -> None:
-    """An audit row about ``dossier``: its reference and ids, never the resident's name."""
-    event = record(
-        db.session,
-        current_user,
-        action,
-        subject,
-        visit=visit,
-        team_id=dossier.team_id,
-        detail={"dossier_id": dossier.id, **(detail or {})},
-        now=now,
+    """An audit row by the signed-in person about ``dossier`` (see
+    :func:`queries.audit_dossier`: its reference and ids, never the resident's name)."""
+    queries.audit_dossier(
+        db.session, current_user, action, subject, dossier, visit=visit, detail=detail, now=now
     )
-    if visit is None:
-        event.reference = dossier.reference
 
 
 def dossier_url(dossier: Dossier) -> str:
