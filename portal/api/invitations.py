@@ -16,7 +16,7 @@ from functools import wraps
 from flask import current_app, request
 
 from ..antibot import api_write_limit
-from ..availability import Availability, load_availability
+from ..availability import Availability
 from ..booking.errors import InvitationClosed, InvitationUsed, OutsideWindow, SlotTaken
 from ..booking.notify import notify_booked
 from ..booking.operations import can_change
@@ -33,10 +33,11 @@ from ..dossiers.operations import (
     open_dossier,
     plan_follow_up,
 )
+from ..dossiers.windows import follow_up_availability
 from ..extensions import db
 from ..i18n import _, requested_language
 from ..models import Channel, FollowUp, Service
-from ..timeutil import CITY_TZ, local_today, utcnow
+from ..timeutil import local_today, utcnow
 from . import blueprint
 from .booking import _private, _with_alternatives, api_client
 from .errors import ApiError
@@ -169,16 +170,9 @@ def _availability(
 ) -> Availability:
     """The invitation's free times in ``first``..``last``: inside its window, with its
     clerk (or the team's qualified clerks), reserved time included."""
-    return load_availability(
-        db.session,
-        services,
-        follow_up.persons,
-        first,
-        last,
-        now,
-        grid_minutes=current_app.config["SLOT_GRID_MINUTES"],
-        tz=CITY_TZ,
-        audience=follow_up.audience(),
+    settings = BookingSettings.current()
+    return follow_up_availability(
+        db.session, follow_up, now, settings, first=first, last=last, services=services
     )
 
 

@@ -17,7 +17,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..availability import Availability, load_availability
+from ..availability import Availability
 from ..booking.errors import BookingError, InvitationUsed, SlotTaken
 from ..booking.notify import notify_booked
 from ..booking.settings import BookingSettings
@@ -28,11 +28,12 @@ from ..models import AuditAction, FollowUp, ShiftKind, StaffMember
 from ..notifications.summary import local_date, local_moment, local_time
 from ..scheduling.audience import AudienceKind
 from ..staff.access import VISIT_ROLES, parse_date, parse_id, roles_required
-from ..timeutil import CITY_TZ, isoformat_local, local_today, utcnow
+from ..timeutil import isoformat_local, local_today, utcnow
 from . import blueprint
 from .follow_up_forms import TimeForm
 from .follow_ups import audit_dossier, dossier_url, follow_up_or_404
 from .operations import book_follow_up_now, follow_up_services
+from .windows import follow_up_availability
 
 # How many days with free times the page links to.
 FREE_DAYS_SHOWN = 15
@@ -41,17 +42,8 @@ FREE_DAYS_SHOWN = 15
 def _availability(follow_up: FollowUp, now: datetime) -> Availability:
     """The free times of the follow-up as staff see them: its clerk (or every qualified
     colleague), inside its window, reserved time included."""
-    today = local_today(now)
-    return load_availability(
-        db.session,
-        follow_up_services(db.session, follow_up),
-        follow_up.persons,
-        max(follow_up.earliest, today),
-        follow_up.latest,
-        now,
-        grid_minutes=BookingSettings.current().grid_minutes,
-        tz=CITY_TZ,
-        audience=follow_up.audience(AudienceKind.STAFF),
+    return follow_up_availability(
+        db.session, follow_up, now, BookingSettings.current(), AudienceKind.STAFF
     )
 
 

@@ -4,13 +4,14 @@ resident's invitation pages and the API."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from ..availability import Availability, load_availability
 from ..booking.settings import BookingSettings
-from ..models import FollowUp
+from ..models import FollowUp, Service
 from ..scheduling import FreeSlot
 from ..scheduling.audience import AudienceKind
 from ..timeutil import CITY_TZ
@@ -24,16 +25,20 @@ def follow_up_availability(
     settings: BookingSettings,
     kind: AudienceKind = AudienceKind.INVITATION,
     *,
+    first: date | None = None,
+    last: date | None = None,
+    services: Sequence[Service] | None = None,
     ignore_appointment_id: int | None = None,
 ) -> Availability:
-    """What decides the follow-up's free times over its whole window, as the resident
-    (``kind`` invitation: the services' notice applies) or the clerk (staff) sees it."""
+    """What decides the follow-up's free times over its window (or ``first``..``last``
+    within it), as the resident (``kind`` invitation: the services' notice applies) or
+    the clerk (staff) sees it. ``services`` saves reading them again."""
     return load_availability(
         session,
-        follow_up_services(session, follow_up),
+        services if services is not None else follow_up_services(session, follow_up),
         follow_up.persons,
-        follow_up.earliest,
-        follow_up.latest,
+        first or follow_up.earliest,
+        last or follow_up.latest,
         now,
         grid_minutes=settings.grid_minutes,
         tz=CITY_TZ,
