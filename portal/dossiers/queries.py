@@ -42,7 +42,7 @@ EXPIRED_SHOWN_DAYS = 30
 NOTIFICATION_LIMIT = 200
 
 STATUS_LABELS = {
-    DossierStatus.OPEN: _l("Open"),
+    DossierStatus.OPEN: _l("Lopend"),
     DossierStatus.WAITING_RESIDENT: _l("Wacht op de bewoner"),
     DossierStatus.WAITING_OTHER: _l("Wacht op een andere partij"),
     DossierStatus.CLOSED: _l("Afgesloten"),

@@ -326,7 +326,7 @@ def test_the_dossier_page_shows_visits_follow_ups_and_is_audited(
     assert world["first_name"] in page
     assert f'href="/medewerkers/bezoek/{world["first_visit"]}"' in page
     assert "Testdossier pages-bevolking" in page
-    assert "Uitnodiging" in page and "Open" in page
+    assert "Uitnodiging" in page and "Lopend" in page
     assert 'scope="col"' in page and "<caption" in page
     with dossier_app.app_context():
         rows = _audits("dossier.view", before)
