@@ -38,7 +38,7 @@ def register_commands(app: Flask) -> None:
 )
 def demo_command(if_empty: bool, today) -> None:
     """Load the city's demo data: four teams, 42 staff, the opening hours, services,
-    eight weeks of counter shifts and a share of booked visits."""
+    eight weeks of counter shifts, a share of booked visits and the teams' dossiers."""
     from .demo import load_demo
 
     if db.session.scalar(select(Team.id).limit(1)) is not None:
@@ -52,15 +52,17 @@ def demo_command(if_empty: bool, today) -> None:
     db.session.commit()
     click.echo(
         f"Loaded {summary.teams} teams, {summary.staff} staff, {summary.services} services, "
-        f"{summary.counter_shifts} counter shifts and {summary.appointments} visits "
-        f"({summary.first_day} to {summary.last_day})."
+        f"{summary.counter_shifts} counter shifts, {summary.appointments} visits "
+        f"and {summary.dossiers} dossiers ({summary.first_day} to {summary.last_day})."
     )
 
 
 @click.command("purge")
 def purge_command() -> None:
-    """Forget what is no longer needed: run-out holds, and the contact details of visits
-    that ended longer ago than PORTAL_RETENTION_DAYS. Safe to run daily from cron."""
+    """Forget what is no longer needed: run-out holds, the contact details of visits that
+    ended longer ago than PORTAL_RETENTION_DAYS, and the personal data and notes of
+    dossiers closed longer ago than PORTAL_DOSSIER_RETENTION_DAYS. Safe to run daily
+    from cron."""
     from datetime import timedelta
 
     from flask import current_app
@@ -68,9 +70,10 @@ def purge_command() -> None:
     from .booking.retention import purge
 
     retention = timedelta(days=int(current_app.config["RETENTION_DAYS"]))
-    report = purge(db.session, utcnow(), retention=retention)
+    dossier_retention = timedelta(days=int(current_app.config["DOSSIER_RETENTION_DAYS"]))
+    report = purge(db.session, utcnow(), retention=retention, dossier_retention=dossier_retention)
     db.session.commit()
     click.echo(
         f"Removed {report.holds} holds, {report.mails} mails and {report.challenges} spent "
-        f"puzzles; anonymised {report.visits} visits."
+        f"puzzles; anonymised {report.visits} visits and {report.dossiers} closed dossiers."
     )

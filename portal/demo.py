@@ -1,4 +1,5 @@
-"""Load the city's demo data: teams, counters, hours, services, staff, rota and visits.
+"""Load the city's demo data: teams, counters, hours, services, staff, rota, visits and
+dossiers (:mod:`portal.demo_dossiers`).
 
 Deterministic for a given start date and seed, so that tests can rely on it. The rota
 comes from the planners' generator (:mod:`portal.scheduling.rota`), from each team's
@@ -8,13 +9,17 @@ counter needs, the people's working days and their absences, stored as a publish
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from . import demo_data as data
 from . import demo_texts as texts
+from .booking.settings import BookingSettings
+from .demo_dossiers import load_dossiers
 from .models import (
     Absence,
     AbsenceKind,
@@ -64,6 +69,7 @@ class DemoSummary:
     appointments: int
     first_day: date
     last_day: date
+    dossiers: int = 0
 
 
 def load_demo(session: Session, today: date, now: datetime, seed: int = 2026) -> DemoSummary:
@@ -86,7 +92,18 @@ def load_demo(session: Session, today: date, now: datetime, seed: int = 2026) ->
     shifts = _rota(session, teams, first, last, now)
     visits = _appointments(session, rng, shifts, now)
     session.flush()
-    return DemoSummary(len(teams), len(staff), len(services), len(shifts), visits, first, last)
+    dossiers = load_dossiers(session, staff, now, _booking_settings(), seed)
+    return DemoSummary(
+        len(teams), len(staff), len(services), len(shifts), visits, first, last, dossiers
+    )
+
+
+def _booking_settings() -> BookingSettings:
+    """The running portal's booking rules (its secret key makes the invitations' links);
+    outside an app, the defaults with a throwaway key."""
+    if has_app_context():
+        return BookingSettings.current()
+    return BookingSettings(secret_key=secrets.token_urlsafe(32))
 
 
 def _teams(session: Session) -> dict[str, Team]:
@@ -187,15 +204,17 @@ def _staff(session, rng, teams, services) -> list[StaffMember]:
 
 
 def _accounts(staff: list[StaffMember], teams: dict[str, Team]) -> None:
-    """Give the demo's people with an account their role, address and password."""
+    """Every demo person signs in with the demo password (hashed once: argon2 is slow
+    on purpose); the accounts of ``DEMO_ACCOUNTS`` get their role and a short address."""
     from .staff.accounts import hash_password
 
     password_hash = hash_password(data.DEMO_PASSWORD)
+    for member in staff:
+        member.password_hash = password_hash
     for team_code, index, role, email in data.DEMO_ACCOUNTS:
         member = [person for person in staff if person.team is teams[team_code]][index]
         member.role = StaffRole(role)
         member.email = email
-        member.password_hash = password_hash
 
 
 def _unique_name(rng: random.Random, used: set[str]) -> str:

@@ -608,12 +608,14 @@ STAFF_EXTRA_LANGUAGES = {
     "centraal_onthaal": ["fr", "en", "ar", "tr", "ru"],
 }
 
-# The demo's sign-in accounts, one per role (listed in the README): team, index of the
-# person in the team, role, e-mail address. They all use DEMO_PASSWORD.
+# The demo's named sign-in accounts (listed in the README): team, index of the person in
+# the team, role, e-mail address. The first account of each role is the one tests sign in
+# with. Every demo person (these and the others) signs in with DEMO_PASSWORD.
 DEMO_ACCOUNTS = [
     ("bevolking", 0, "clerk", "baliemedewerker@stad.example"),
     ("bevolking", 1, "planner", "planner@stad.example"),
     ("centraal_onthaal", 0, "reception", "onthaal@stad.example"),
     ("centraal_onthaal", 1, "admin", "beheerder@stad.example"),
+    ("andere_nationaliteiten", 0, "clerk", "nieuwkomers@stad.example"),
 ]
 DEMO_PASSWORD = "demo-stadhuis-2026"  # noqa: S105 - the published demo password

@@ -2,7 +2,9 @@
 
 Run by ``flask --app portal purge`` from cron (daily is enough): drops run-out holds
 (with the contact details typed into them), forgets the contact details of visits that
-ended longer ago than the retention period, and empties the spent-captcha table.
+ended longer ago than the retention period, erases closed dossiers (contact details,
+waiting-for and outcome texts, staff notes) once their own retention period after
+closing ran out, and empties the spent-captcha table.
 """
 
 from __future__ import annotations
@@ -10,10 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Appointment, Hold, OutboxMail, SpentChallenge
+from ..models import (
+    Appointment,
+    Dossier,
+    DossierNote,
+    DossierStatus,
+    Hold,
+    OutboxMail,
+    SpentChallenge,
+)
 from ..models.outbox import MailStatus
 
 ERASED_NAME = "—"
@@ -27,20 +37,35 @@ class PurgeReport:
     visits: int
     mails: int
     challenges: int
+    dossiers: int = 0
 
 
-def purge(session: Session, now: datetime, *, retention: timedelta) -> PurgeReport:
+def purge(
+    session: Session,
+    now: datetime,
+    *,
+    retention: timedelta,
+    dossier_retention: timedelta | None = None,
+) -> PurgeReport:
     """Remove what is no longer needed at ``now``; the caller commits.
 
     Holds are deleted an hour after they ran out (their claims go with them). Visits that
     ended more than ``retention`` ago keep their time, services and status for the
     city's figures, but lose name, e-mail, phone and remark. Delivered mails (which
-    repeat those details) go after the same period.
+    repeat those details) go after the same period. Dossiers closed more than
+    ``dossier_retention`` ago (when given) are erased: see :func:`erase_closed_dossiers`.
     """
     holds = session.execute(delete(Hold).where(Hold.expires_at < now - timedelta(hours=1))).rowcount
     visits = session.execute(
         update(Appointment)
-        .where(Appointment.ends_at < now - retention, Appointment.email.is_not(None))
+        .where(
+            Appointment.ends_at < now - retention,
+            or_(
+                Appointment.email.is_not(None),
+                Appointment.phone.is_not(None),
+                Appointment.resident_name != ERASED_NAME,
+            ),
+        )
         .values(
             resident_name=ERASED_NAME,
             email=None,
@@ -57,4 +82,40 @@ def purge(session: Session, now: datetime, *, retention: timedelta) -> PurgeRepo
     challenges = session.execute(
         delete(SpentChallenge).where(SpentChallenge.expires_at < now)
     ).rowcount
-    return PurgeReport(holds, visits, mails, challenges)
+    dossiers = 0
+    if dossier_retention is not None:
+        dossiers = erase_closed_dossiers(session, now - dossier_retention, now)
+    return PurgeReport(holds, visits, mails, challenges, dossiers)
+
+
+def erase_closed_dossiers(session: Session, closed_before: datetime, now: datetime) -> int:
+    """Erase the personal data of dossiers closed before ``closed_before`` and not erased
+    yet: the resident's name becomes a dash, e-mail, phone, the "other" spoken language,
+    whom it waited for and its outcome are cleared, its staff notes are deleted, and
+    ``erased_at`` says when. What remains (team, subject, dates, the chain of visits and
+    follow-ups by id) carries no personal data and keeps the city's figures. The visits'
+    own contact details follow the visits' rule. Returns how many dossiers were erased."""
+    due = (
+        Dossier.status == DossierStatus.CLOSED,
+        Dossier.closed_at < closed_before,
+        Dossier.erased_at.is_(None),
+    )
+    session.execute(
+        delete(DossierNote)
+        .where(DossierNote.dossier_id.in_(select(Dossier.id).where(*due)))
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(
+        update(Dossier)
+        .where(*due)
+        .values(
+            resident_name=ERASED_NAME,
+            email=None,
+            phone=None,
+            spoken_language_other=None,
+            waiting_for="",
+            outcome="",
+            erased_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -3,6 +3,8 @@
 their shifts, services, languages and what already keeps them busy.
 
 Shared by publishing a plan and by recording an absence, so both propose the same way.
+A visit of a dossier proposes the dossier's owner first, when the owner is on duty then,
+free and may handle the visit's services: the clerk who knows the case keeps it.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from ..availability import busy_spans_query
 from ..booking.operations import move
 from ..booking.settings import BookingSettings
-from ..models import Appointment, AppointmentStatus, ShiftKind, StaffMember
+from ..models import Appointment, AppointmentStatus, Dossier, ShiftKind, StaffMember
 from ..scheduling.stranded import BookedVisit, Colleague, stranded_visits
 from .affected import is_counter_visit
 from .reschedule import TimeSuggestions, request_new_time
@@ -39,8 +41,9 @@ def team_people(session: Session, team_id: int) -> list[StaffMember]:
     )
 
 
-def booked_visit(visit: Appointment) -> BookedVisit:
-    """``visit`` as the stranded check sees it."""
+def booked_visit(visit: Appointment, owners: Mapping[int, int] | None = None) -> BookedVisit:
+    """``visit`` as the stranded check sees it; ``owners`` maps a dossier's id to its
+    owner's, who is then the colleague proposed first."""
     kind = ShiftKind.COUNTER if is_counter_visit(visit) else ShiftKind.BACK_OFFICE
     return BookedVisit(
         id=visit.id,
@@ -50,7 +53,18 @@ def booked_visit(visit: Appointment) -> BookedVisit:
         kind=kind.value,
         services=frozenset(entry.service_id for entry in visit.booked_services),
         language=visit.spoken_language or "",
+        preferred=(owners or {}).get(visit.dossier_id),
     )
+
+
+def dossier_owners(visits: Sequence[Appointment]) -> dict[int, int]:
+    """Dossier id → owner id for the dossiers of ``visits`` (one query; none without)."""
+    ids = {visit.dossier_id for visit in visits if visit.dossier_id is not None}
+    session = object_session(visits[0]) if ids else None
+    if session is None:
+        return {}
+    query = select(Dossier.id, Dossier.owner_id).where(Dossier.id.in_(ids))
+    return {dossier_id: owner_id for dossier_id, owner_id in session.execute(query)}
 
 
 def busy_spans(
@@ -87,15 +101,17 @@ def proposals(
     visits: Sequence[Appointment], people: Sequence[StaffMember], candidates: list[Colleague]
 ) -> list[tuple[Appointment, list[StaffMember]]]:
     """The stranded ones of ``visits``, each with the colleagues who could take it (best
-    first). A visit still awaiting activation cannot be moved, so it gets none: only its
-    resident can be asked for a new time."""
+    first: a dossier visit's owner when free, then who speaks the resident's language). A
+    visit still awaiting activation cannot be moved, so it gets none: only its resident
+    can be asked for a new time."""
     confirmed = [v for v in visits if v.status == AppointmentStatus.CONFIRMED]
     waiting = [v for v in visits if v.status != AppointmentStatus.CONFIRMED]
     by_person = {person.id: person for person in people}
     by_visit = {visit.id: visit for visit in visits}
+    owners = dossier_owners(confirmed)
     found = [
         (by_visit[entry.visit_id], [by_person[i] for i in entry.candidates])
-        for entry in stranded_visits([booked_visit(v) for v in confirmed], candidates)
+        for entry in stranded_visits([booked_visit(v, owners) for v in confirmed], candidates)
     ]
     found += [
         (by_visit[entry.visit_id], [])

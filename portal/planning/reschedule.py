@@ -3,7 +3,8 @@ hours leave their visit without its staff member.
 
 The visit is not cancelled: it stays booked until the resident moves it with their
 manage link (moving clears the request), so nothing booked is lost. The mail offers a few
-times that are free now.
+times that are free now: for a visit of a dossier, the owning clerk's times first (and for
+a follow-up, only times its window and clerk allow, the ones the resident can move to).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..availability import load_availability
 from ..models import Appointment
+from ..scheduling.audience import PUBLIC, Audience, AudienceKind
 from ..timeutil import CITY_TZ, local_today
 
 # How many free times the mail offers, and how far ahead they are looked for.
@@ -32,8 +34,8 @@ class TimeSuggestions:
         self.now = now
         self._slots: dict[tuple, list[datetime]] = {}
 
-    def _starts(self, visit: Appointment) -> list[datetime]:
-        key = (tuple(sorted(service.id for service in visit.services)), visit.persons)
+    def _starts(self, visit: Appointment, audience: Audience = PUBLIC) -> list[datetime]:
+        key = (tuple(sorted(service.id for service in visit.services)), visit.persons, audience)
         if key not in self._slots:
             first = local_today(self.now, CITY_TZ) + timedelta(days=1)
             availability = load_availability(
@@ -45,16 +47,41 @@ class TimeSuggestions:
                 self.now,
                 grid_minutes=int(current_app.config["SLOT_GRID_MINUTES"]),
                 tz=CITY_TZ,
+                audience=audience,
             )
             self._slots[key] = [slot.start for slot in availability.slots()]
         return self._slots[key]
 
+    def _audiences(self, visit: Appointment) -> list[Audience]:
+        """Whose times to offer, in order: a dossier visit's owner first, then everyone
+        the visit may move to (a follow-up: its window and clerk)."""
+        follow_up = visit.follow_up
+        allowed = follow_up.audience() if follow_up is not None else PUBLIC
+        if visit.dossier_id is None:
+            return [allowed]
+        owner_id = visit.dossier.owner_id
+        if allowed.staff_ids is not None and owner_id not in allowed.staff_ids:
+            return [allowed]
+        kind = AudienceKind.INVITATION if follow_up is not None else AudienceKind.PUBLIC
+        owner = Audience(
+            kind,
+            staff_ids=frozenset({owner_id}),
+            first_day=allowed.first_day,
+            last_day=allowed.last_day,
+            back_office=allowed.back_office,
+        )
+        return [owner, allowed]
+
     def for_visit(self, visit: Appointment) -> list[datetime]:
         """A few free start times for the visit's services and persons, on days other
-        than the visit's own, from tomorrow on (one per day, so there is a real choice)."""
+        than the visit's own, from tomorrow on (one per day, so there is a real choice);
+        a dossier visit's owner's times first."""
         visit_day = local_today(visit.starts_at, CITY_TZ)
         found, days = [], set()
-        for start in self._starts(visit):
+        starts = [
+            start for audience in self._audiences(visit) for start in self._starts(visit, audience)
+        ]
+        for start in starts:
             day = local_today(start, CITY_TZ)
             if day != visit_day and day not in days:
                 found.append(start)

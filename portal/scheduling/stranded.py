@@ -2,8 +2,9 @@
 
 A visit is stranded when its staff member has no shift of the visit's kind (counter or
 back office) covering its whole time. A colleague can take it when they are on such a
-shift then, may handle every service of the visit and are free; one who speaks the
-resident's language comes first.
+shift then, may handle every service of the visit and are free. The visit's
+``preferred`` colleague (the owner of its dossier) comes first when they can take it;
+then those who speak the resident's language.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from .rota_input import Span
 
 @dataclass(frozen=True, slots=True)
 class BookedVisit:
-    """A booked visit as the check sees it (``kind`` is "counter" or "back_office")."""
+    """A booked visit as the check sees it (``kind`` is "counter" or "back_office";
+    ``preferred`` the colleague to propose first when free, such as its dossier's owner)."""
 
     id: int
     staff_id: int
@@ -27,6 +29,7 @@ class BookedVisit:
     kind: str
     services: frozenset[int]
     language: str = ""
+    preferred: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,9 @@ def stranded_visits(
             and not _busy(person.busy, visit)
             and not _busy(taken[person.id], visit)
         ]
-        candidates.sort(key=lambda p: (visit.language not in p.languages, p.id))
+        candidates.sort(
+            key=lambda p: (p.id != visit.preferred, visit.language not in p.languages, p.id)
+        )
         if candidates:
             taken[candidates[0].id].append((visit.start, visit.end))
         found.append(StrandedVisit(visit.id, tuple(person.id for person in candidates)))

@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from portal.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.web.booking_helpers import csrf_of
 
-# The demo's account of each role: role → e-mail address.
-DEMO_EMAILS = {role: email for _team, _index, role, email in DEMO_ACCOUNTS}
+# The demo's account of each role: role → e-mail address (the first listed of a role).
+DEMO_EMAILS = {role: email for _team, _index, role, email in reversed(DEMO_ACCOUNTS)}
 SIGN_IN = "/medewerkers/aanmelden"
 
 
