@@ -22,6 +22,7 @@ from .booking.operations import ContactDetails
 from .booking.settings import BookingSettings
 from .demo_texts_dossiers import CASES, CLOSED, DONE, MISSED, OPEN, SUBJECTS, Case, Follow
 from .dossiers import operations as ops
+from .dossiers import reminders
 from .dossiers.windows import follow_up_availability
 from .models import (
     Appointment,
@@ -197,7 +198,7 @@ class _Builder:
         )
         done = self.at(follow.done)
         if follow.reminded:
-            ops.claim_reminder(self.session, follow_up, self.now - timedelta(days=1))
+            reminders.claim_reminder(self.session, follow_up, self.now - timedelta(days=1))
         if follow.kind == "revoked":
             ops.revoke(self.session, follow_up, done)
         elif follow.kind == "used":

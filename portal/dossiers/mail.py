@@ -187,7 +187,8 @@ def send_invitation_reminders(session: Session, now: datetime, *, days_before: i
     each is claimed with one conditional UPDATE (never twice, never after a use). An
     invitation without an e-mail address is claimed too, so it is not looked at again.
     Returns the number of reminders queued; the caller commits."""
-    from .operations import claim_reminder, invitation_token, invitations_due_reminder
+    from .operations import invitation_token
+    from .reminders import claim_reminder, invitations_due_reminder
 
     now = as_utc(now)
     secret = current_app.config["SECRET_KEY"]

@@ -13,6 +13,7 @@ from portal.booking import errors
 from portal.booking.operations import ContactDetails, cancel, move
 from portal.booking.settings import BookingSettings
 from portal.dossiers import operations as ops
+from portal.dossiers import reminders
 from portal.dossiers.windows import window_slots
 from portal.extensions import db
 from portal.models import (
@@ -269,8 +270,8 @@ def test_reminders_are_due_only_for_open_invitations_near_their_end(city):
     used, _ = _plan(city, dossier, first=0, last=2)
     used.used_at = NOW
     db.session.flush()
-    assert ops.invitations_due_reminder(db.session, NOW, 3) == [closing]
-    assert ops.claim_reminder(db.session, closing, NOW) is True
-    assert ops.claim_reminder(db.session, closing, NOW) is False
-    assert ops.claim_reminder(db.session, used, NOW) is False
+    assert reminders.invitations_due_reminder(db.session, NOW, 3) == [closing]
+    assert reminders.claim_reminder(db.session, closing, NOW) is True
+    assert reminders.claim_reminder(db.session, closing, NOW) is False
+    assert reminders.claim_reminder(db.session, used, NOW) is False
     assert far.state(NOW) == FollowUpState.OPEN
