@@ -15,15 +15,15 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from ..i18n import LANGUAGES, _, ngettext, text_direction
 from ..models import Appointment, Dossier, FollowUp, NotificationKind, StaffMember
-from ..models.outbox import MailStatus, OutboxMail
+from ..models.outbox import OutboxMail
 from ..notifications.mails import sender
-from ..notifications.outbox import G_KEY
+from ..notifications.outbox import queue_message
 from ..notifications.summary import local_date, local_moment, service_documents
 from ..timeutil import as_utc
 
@@ -79,27 +79,6 @@ def _message(
     message.add_alternative(html, subtype="html", cte="quoted-printable")
     message["Content-Language"] = language
     return message
-
-
-def _queue(session: Session, message: EmailMessage, kind: str, now, appointment_id=None):
-    """Put ``message`` in the outbox (flushed); inside a request it also goes out right
-    after the response."""
-    mail = OutboxMail(
-        kind=kind,
-        appointment_id=appointment_id,
-        recipient=str(message["To"]),
-        subject=str(message["Subject"])[:255],
-        message=message.as_string(),
-        status=MailStatus.PENDING,
-        attempts=0,
-        created_at=now,
-        next_attempt_at=now,
-    )
-    session.add(mail)
-    session.flush()
-    if has_request_context():
-        g.setdefault(G_KEY, []).append(mail.id)
-    return mail
 
 
 def _invitation_context(session, follow_up: FollowUp, url: str, language: str, reminder: bool):
@@ -179,7 +158,7 @@ def queue_invitation_mail(
         html = _render("mail/invitation.html", context)
     message = _message(config, dossier.email, context["subject"], text, html, language, now)
     kind = "invitation_reminder" if reminder else "invitation"
-    return _queue(session, message, kind, now)
+    return queue_message(session, message, kind, now)
 
 
 def send_invitation_reminders(session: Session, now: datetime, *, days_before: int) -> int:
@@ -291,7 +270,7 @@ def queue_owner_mail(session: Session, notification, now: datetime) -> OutboxMai
         text = _render("mail/owner_notice.txt", context)
         html = _render("mail/owner_notice.html", context)
     message = _message(config, owner.email, context["subject"], text, html, STAFF_LANGUAGE, now)
-    return _queue(session, message, "owner_notice", now, appointment_id=visit.id)
+    return queue_message(session, message, "owner_notice", now, appointment_id=visit.id)
 
 
 def notify_owner(session, visit, kind, now, *, detail=None):

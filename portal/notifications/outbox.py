@@ -75,10 +75,18 @@ def queue_appointment_mail(
     message = compose_appointment_mail(
         appointment, kind, manage_url=manage_url, now=now, suggestions=suggestions
     )
+    return queue_message(session, message, kind.value, now, appointment_id=appointment.id)
+
+
+def queue_message(
+    session, message, kind: str, now: datetime, *, appointment_id: int | None = None
+) -> OutboxMail:
+    """Put a composed ``message`` (to its ``To`` address) in the outbox, flushed; inside a
+    request its id is also noted so that it goes out right after the response."""
     mail = OutboxMail(
-        kind=kind.value,
-        appointment_id=appointment.id,
-        recipient=appointment.email,
+        kind=kind,
+        appointment_id=appointment_id,
+        recipient=str(message["To"]),
         subject=str(message["Subject"])[:255],
         message=message.as_string(),
         status=MailStatus.PENDING,
