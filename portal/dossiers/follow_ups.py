@@ -166,8 +166,26 @@ def _preferred_staff(context: Context) -> int | None:
     return current_user.id if current_user.team_id == context.team.id else None
 
 
+def _last_visit(context: Context) -> Appointment | None:
+    """The visit the follow-up comes after: the one in front of the clerk, or the
+    dossier's latest visit."""
+    if context.visit is not None:
+        return context.visit
+    return db.session.scalar(
+        select(Appointment)
+        .where(Appointment.dossier_id == context.dossier.id)
+        .order_by(Appointment.starts_at.desc())
+        .limit(1)
+    )
+
+
 def _prefill(form: PlanForm, context: Context, today) -> None:
-    """The window of the dossier's subject (or of the team's only subject)."""
+    """The window of the dossier's subject (or of the team's only subject), and the
+    services of the visit it follows (the clerk changes them when the next step differs)."""
+    last = _last_visit(context)
+    if last is not None:
+        offered = {service.id for service in form.choices.services}
+        form.services.raw_data = [str(s.id) for s in last.services if s.id in offered]
     subjects = form.choices.subjects
     subject = context.dossier.subject if context.dossier is not None else None
     if subject is None and len(subjects) == 1:

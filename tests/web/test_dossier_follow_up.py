@@ -201,6 +201,16 @@ def test_visit_page_offers_a_dossier_and_a_follow_up(fu_app, clerk):
     assert f"/medewerkers/dossiers/nieuw?visit={visit_id}" in page
 
 
+def test_the_plan_form_starts_with_the_services_of_the_visit_it_follows(fu_app, clerk):
+    visit_id = _free_visit(fu_app, "bevolking")
+    with fu_app.app_context():
+        service_ids = [s.id for s in db.session.get(Appointment, visit_id).services]
+    page = clerk.get(f"{PLAN}?visit={visit_id}").get_data(as_text=True)
+    for service_id in service_ids:
+        assert f'value="{service_id}" id="service-{service_id}" checked' in page
+    assert page.count(" checked") >= len(service_ids) >= 1
+
+
 def test_book_now_from_a_visit_end_to_end(fu_app, clerk):
     visit_id = _free_visit(fu_app, "bevolking")
     dirk = _member_id(fu_app, "clerk")
