@@ -9,12 +9,15 @@ from sqlalchemy.orm import Session
 
 from ..models import Appointment
 
+# ``Appointment.channel`` of the back-office time a clerk books for a dossier.
+BACK_OFFICE_CHANNEL = "back_office"
+
 
 def notify(session: Session, appointment: Appointment, kind: str, now: datetime) -> None:
     """Write the mail of ``kind`` (activation, confirmation, moved, cancelled) for the
     visit into the outbox; it is committed with the change and delivered afterwards.
     Back-office time a clerk booked for a dossier concerns no resident: never mailed."""
-    if appointment.channel == "back_office":
+    if appointment.channel == BACK_OFFICE_CHANNEL:
         return
     from ..notifications import MailKind, queue_appointment_mail
     from ..notifications.links import manage_url

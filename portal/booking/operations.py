@@ -32,7 +32,7 @@ from ..models import (
     claim_units,
 )
 from ..scheduling import FreeSlot, intervals
-from ..scheduling.audience import Audience
+from ..scheduling.audience import Audience, AudienceKind
 from ..timeutil import end_of_local_day, start_of_local_day, to_local
 from .errors import (
     ActivationExpired,
@@ -377,6 +377,22 @@ def cancel(
         _cool_down(session, appointment, appointment.staff_id, [span], now, settings)
 
 
+def _move_audience(appointment: Appointment, for_staff: bool) -> Audience | None:
+    """Who may move a follow-up visit where. The resident: inside its window, with its
+    clerk, unless the city itself asked for a new time (a closure or a rota change took
+    the clerk or the day away; then any clerk's free time, reserved time included). Staff:
+    anywhere, but back-office time stays in back-office shifts. None for any other visit."""
+    follow_up = appointment.follow_up
+    if follow_up is None:
+        return None
+    back_office = follow_up.shift_kind == ShiftKind.BACK_OFFICE
+    if for_staff:
+        return Audience(AudienceKind.STAFF, back_office=back_office)
+    if appointment.reschedule_requested_at is not None:
+        return Audience(AudienceKind.INVITATION, back_office=back_office)
+    return follow_up.audience()
+
+
 def move(
     session: Session,
     appointment: Appointment,
@@ -401,11 +417,9 @@ def move(
         _check_changeable(appointment, now, settings)
     if appointment.status != AppointmentStatus.CONFIRMED:
         raise NotChangeable()
-    audience = None
-    if appointment.follow_up is not None and not for_staff:
-        audience = appointment.follow_up.audience()
-        if not audience.allows_day(to_local(new_start).date()):
-            raise OutsideWindow()
+    audience = _move_audience(appointment, for_staff)
+    if audience is not None and not audience.allows_day(to_local(new_start).date()):
+        raise OutsideWindow()
     slot = _free_slot_with(
         free_slot_at(
             session,

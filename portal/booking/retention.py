@@ -20,6 +20,7 @@ from ..models import (
     Dossier,
     DossierNote,
     DossierStatus,
+    FollowUp,
     Hold,
     OutboxMail,
     SpentChallenge,
@@ -104,6 +105,11 @@ def erase_closed_dossiers(session: Session, closed_before: datetime, now: dateti
         delete(DossierNote)
         .where(DossierNote.dossier_id.in_(select(Dossier.id).where(*due)))
         .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        FollowUp.revoke_unused(select(Dossier.id).where(*due), now).execution_options(
+            synchronize_session=False
+        )
     )
     return session.execute(
         update(Dossier)

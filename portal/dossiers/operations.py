@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..booking.errors import InvitationClosed, InvitationUsed, OutsideWindow
+from ..booking.notify import BACK_OFFICE_CHANNEL
 from ..booking.operations import ContactDetails, book_hold, place_hold
 from ..booking.settings import BookingSettings
 from ..booking.tokens import keyed_token, token_hash
@@ -40,8 +41,6 @@ from ..timeutil import end_of_local_day, local_today, to_local
 # How long an invitation may run at most (the window's last day).
 MAX_WINDOW_DAYS = 366
 INVITATION_PURPOSE = "invitation"
-# ``Appointment.channel`` of back-office time booked for a dossier.
-BACK_OFFICE_CHANNEL = "back_office"
 
 
 def invitation_token(secret_key: str, follow_up: FollowUp) -> str:
@@ -148,6 +147,11 @@ def set_status(
     dossier.outcome = outcome if status == DossierStatus.CLOSED else ""
     dossier.closed_at = now if status == DossierStatus.CLOSED else None
     dossier.due_on = due_on
+    if status == DossierStatus.CLOSED:
+        # A closed case invites nobody: its unused links stop working at once.
+        for follow_up in dossier.follow_ups:
+            if follow_up.used_at is None and follow_up.revoked_at is None:
+                follow_up.revoked_at = now
     session.flush()
 
 
@@ -155,6 +159,10 @@ def hand_over(session: Session, dossier: Dossier, new_owner: StaffMember) -> Non
     """Give the dossier to a colleague of its team (they get its notifications)."""
     if new_owner.team_id != dossier.team_id:
         raise ValueError("a dossier stays in its team")
+    # Unused follow-ups with the old owner go along (the old owner may be leaving).
+    for follow_up in dossier.follow_ups:
+        if follow_up.used_at is None and follow_up.staff_id == dossier.owner_id:
+            follow_up.staff_id = new_owner.id
     dossier.owner_id = new_owner.id
     session.flush()
 
@@ -252,11 +260,25 @@ def _claim_follow_up(session: Session, follow_up: FollowUp, now: datetime) -> No
 
 
 def check_open(follow_up: FollowUp, now: datetime) -> None:
-    """Refuse an invitation that was used, revoked or ran out."""
+    """Refuse an invitation that was used, revoked or ran out, or whose dossier was
+    closed."""
     if follow_up.used_at is not None:
         raise InvitationUsed()
-    if follow_up.revoked_at is not None or follow_up.expires_at <= now:
+    if (
+        follow_up.revoked_at is not None
+        or follow_up.expires_at <= now
+        or follow_up.dossier.is_closed
+    ):
         raise InvitationClosed()
+
+
+def open_services(session: Session, follow_up: FollowUp) -> list[Service]:
+    """The follow-up's services, as long as the city still offers every one of them;
+    :class:`InvitationClosed` when one was withdrawn."""
+    services = follow_up_services(session, follow_up)
+    if len(services) != len(follow_up.service_ids) or not all(s.active for s in services):
+        raise InvitationClosed()
+    return services
 
 
 def _booked(
@@ -277,9 +299,10 @@ def _booked(
     visit.dossier_id = follow_up.dossier_id
     visit.follow_up_id = follow_up.id
     if follow_up.shift_kind == ShiftKind.BACK_OFFICE:
-        # The clerk's work on the dossier without the resident: never a resident's mail
-        # (see portal.booking.notify), so no reminder either.
+        # The clerk's work on the dossier without the resident: no address to mail (not
+        # even a reminder after a colleague moves it); the dossier keeps the details.
         visit.channel = BACK_OFFICE_CHANNEL
+        visit.email = None
         visit.reminder_sent_at = now
     session.flush()
     return visit
@@ -327,7 +350,7 @@ def hold_for_invitation(
         raise OutsideWindow()
     return place_hold(
         session,
-        follow_up_services(session, follow_up),
+        open_services(session, follow_up),
         follow_up.persons,
         start,
         now,
@@ -357,23 +380,44 @@ def book_invitation(
 
 
 def revoke(session: Session, follow_up: FollowUp, now: datetime) -> None:
-    """Withdraw an unused invitation: its link stops working at once."""
-    if follow_up.used_at is None and follow_up.revoked_at is None:
-        follow_up.revoked_at = now
-        session.flush()
+    """Withdraw an unused invitation: its link stops working at once. Conditional, so a
+    resident who just booked keeps their visit (:class:`InvitationUsed`)."""
+    if follow_up.revoked_at is not None:
+        return
+    _change_unused(session, follow_up, revoked_at=now)
 
 
 def extend(session: Session, follow_up: FollowUp, latest: date, now: datetime) -> None:
-    """Give an unused invitation a later last day (it opens again if it had run out)."""
-    if follow_up.used_at is not None or latest < follow_up.earliest:
+    """Give an unused invitation a later last day (it opens again if it had run out or
+    was withdrawn). Refused for a used one (:class:`InvitationUsed`), a closed dossier
+    (:class:`InvitationClosed`) or a window that cannot be booked (:class:`OutsideWindow`)."""
+    if follow_up.dossier.is_closed:
+        raise InvitationClosed()
+    today = local_today(now)
+    if latest < follow_up.earliest or latest < today or (latest - today).days > MAX_WINDOW_DAYS:
         raise OutsideWindow()
-    if latest < local_today(now) or (latest - local_today(now)).days > MAX_WINDOW_DAYS:
-        raise OutsideWindow()
-    follow_up.latest = latest
-    follow_up.expires_at = end_of_local_day(latest)
-    follow_up.revoked_at = None
-    follow_up.reminder_sent_at = None
-    session.flush()
+    _change_unused(
+        session,
+        follow_up,
+        latest=latest,
+        expires_at=end_of_local_day(latest),
+        revoked_at=None,
+        reminder_sent_at=None,
+    )
+
+
+def _change_unused(session: Session, follow_up: FollowUp, **values) -> None:
+    """Change a follow-up only while nobody used it (one conditional UPDATE, so it cannot
+    race a booking); :class:`InvitationUsed` when someone did."""
+    changed = session.execute(
+        update(FollowUp)
+        .where(FollowUp.id == follow_up.id, FollowUp.used_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(follow_up)
+    if changed != 1:
+        raise InvitationUsed()
 
 
 def mark_resent(session: Session, follow_up: FollowUp, now: datetime) -> None:

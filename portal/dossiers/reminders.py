@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 from ..models import FollowUp
 from ..timeutil import local_today
 
+# A reminder never follows the invitation (or its resend) within a day.
+MIN_DAYS_AFTER_SENDING = timedelta(days=1)
+
 
 def invitations_due_reminder(session: Session, now: datetime, days_before: int) -> list[FollowUp]:
     """Open invitations whose window closes within ``days_before`` days and that were not
@@ -24,6 +27,8 @@ def invitations_due_reminder(session: Session, now: datetime, days_before: int) 
                 FollowUp.filter_open(now),
                 FollowUp.reminder_sent_at.is_(None),
                 FollowUp.latest <= cutoff,
+                # Not on the heels of the invitation itself (or of a resend).
+                FollowUp.sent_at <= now - MIN_DAYS_AFTER_SENDING,
             )
         )
     )

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -243,6 +244,17 @@ class FollowUp(db.Model):
         if self.expires_at <= now:
             return FollowUpState.EXPIRED
         return FollowUpState.OPEN
+
+    @classmethod
+    def revoke_unused(cls, dossier_ids, now: datetime):
+        """Statement: withdraw the unused follow-ups of ``dossier_ids`` (a list or a
+        subquery), e.g. of a dossier that was closed or erased."""
+        return (
+            update(cls)
+            .where(cls.dossier_id.in_(dossier_ids), cls.used_at.is_(None))
+            .where(cls.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
 
     @classmethod
     def filter_open(cls, now: datetime):

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..booking.notify import BACK_OFFICE_CHANNEL
 from ..models import Appointment, AppointmentStatus, Channel, OpeningSchedule, Team
 from ..scheduling import OpeningBlock as BlockData
 from ..scheduling import OpeningSchedule as ScheduleData
@@ -101,7 +102,10 @@ def saved_schedules(session: Session) -> dict[int, ScheduleData]:
 
 def is_counter_visit(visit: Appointment) -> bool:
     """Whether the visit is held at a counter, so within the opening hours (a visit with
-    a back-office service, such as a call back, keeps the staff member's own hours)."""
+    a back-office service, such as a call back, or back-office time booked for a dossier,
+    keeps the staff member's own hours)."""
+    if visit.channel == BACK_OFFICE_CHANNEL:
+        return False
     return all(service.channel == Channel.COUNTER for service in visit.services)
 
 

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..availability import load_availability
-from ..models import Appointment
+from ..models import Appointment, ShiftKind
 from ..scheduling.audience import PUBLIC, Audience, AudienceKind
 from ..timeutil import CITY_TZ, local_today
 
@@ -54,22 +54,17 @@ class TimeSuggestions:
 
     def _audiences(self, visit: Appointment) -> list[Audience]:
         """Whose times to offer, in order: a dossier visit's owner first, then everyone
-        the visit may move to (a follow-up: its window and clerk)."""
+        the visit may move to. A follow-up asked to move may go to any clerk and outside
+        its window, reserved time included (see ``booking.operations._move_audience``)."""
         follow_up = visit.follow_up
-        allowed = follow_up.audience() if follow_up is not None else PUBLIC
+        allowed = PUBLIC
+        if follow_up is not None:
+            back_office = follow_up.shift_kind == ShiftKind.BACK_OFFICE
+            allowed = Audience(AudienceKind.INVITATION, back_office=back_office)
         if visit.dossier_id is None:
             return [allowed]
         owner_id = visit.dossier.owner_id
-        if allowed.staff_ids is not None and owner_id not in allowed.staff_ids:
-            return [allowed]
-        kind = AudienceKind.INVITATION if follow_up is not None else AudienceKind.PUBLIC
-        owner = Audience(
-            kind,
-            staff_ids=frozenset({owner_id}),
-            first_day=allowed.first_day,
-            last_day=allowed.last_day,
-            back_office=allowed.back_office,
-        )
+        owner = Audience(allowed.kind, frozenset({owner_id}), back_office=allowed.back_office)
         return [owner, allowed]
 
     def for_visit(self, visit: Appointment) -> list[datetime]:

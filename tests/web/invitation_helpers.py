@@ -44,10 +44,12 @@ def invite(
     email: str | None = "sara@example.org",
     owner_mail: bool = False,
     weeks: int = 4,
+    sent_days_ago: int = 0,
 ) -> Invited:
     """A city of two clerks (counter shifts for ``weeks`` weeks from the demo's Monday), a
     dossier of clerk 0 for Sara in ``language``, and an invitation with clerk 0 for days
-    ``first``..``last`` after that Monday; committed."""
+    ``first``..``last`` after that Monday, mailed ``sent_days_ago`` days before the demo's
+    now (a reminder never follows within a day); committed."""
     city = build_city(db.session, DEMO_TODAY, DEMO_TODAY + timedelta(weeks=weeks))
     city.service.texts["nl"].documents = DOCUMENTS
     subject = DossierSubject(team_id=city.team.id, code="eid", names=dict(SUBJECT_NAMES))
@@ -74,6 +76,7 @@ def invite(
         now=DEMO_NOW,
         settings=BookingSettings.from_config(app.config),
     )
+    follow_up.sent_at = DEMO_NOW - timedelta(days=sent_days_ago)
     db.session.commit()
     return Invited(
         token=token,

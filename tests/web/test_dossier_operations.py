@@ -270,8 +270,48 @@ def test_reminders_are_due_only_for_open_invitations_near_their_end(city):
     used, _ = _plan(city, dossier, first=0, last=2)
     used.used_at = NOW
     db.session.flush()
-    assert reminders.invitations_due_reminder(db.session, NOW, 3) == [closing]
-    assert reminders.claim_reminder(db.session, closing, NOW) is True
-    assert reminders.claim_reminder(db.session, closing, NOW) is False
-    assert reminders.claim_reminder(db.session, used, NOW) is False
+    # Never on the heels of the invitation itself: a day after it went out at the earliest.
+    assert reminders.invitations_due_reminder(db.session, NOW + timedelta(hours=20), 3) == []
+    later = NOW + timedelta(days=1)
+    assert reminders.invitations_due_reminder(db.session, later, 3) == [closing]
+    assert reminders.claim_reminder(db.session, closing, later) is True
+    assert reminders.claim_reminder(db.session, closing, later) is False
+    assert reminders.claim_reminder(db.session, used, later) is False
     assert far.state(NOW) == FollowUpState.OPEN
+
+
+def test_closing_a_dossier_withdraws_its_unused_invitations(city):
+    dossier = _dossier(city)
+    open_one, _ = _plan(city, dossier)
+    slots = window_slots(db.session, open_one, NOW, SETTINGS)
+    ops.set_status(db.session, dossier, DossierStatus.CLOSED, NOW, outcome="Afgehandeld")
+    assert open_one.state(NOW) == FollowUpState.REVOKED
+    with pytest.raises(errors.InvitationClosed):
+        ops.hold_for_invitation(db.session, open_one, slots[0].start, NOW, SETTINGS)
+
+
+def test_an_invitation_for_a_withdrawn_service_is_closed(city):
+    follow_up, _ = _plan(city, _dossier(city))
+    slots = window_slots(db.session, follow_up, NOW, SETTINGS)
+    city.service.active = False
+    with pytest.raises(errors.InvitationClosed):
+        ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+
+
+def test_back_office_time_keeps_no_address_to_mail(city):
+    start = local_datetime(MONDAY + timedelta(days=22), time(13))
+    from portal.models import Shift
+
+    db.session.add(
+        Shift(
+            staff_id=city.staff[0].id,
+            kind=ShiftKind.BACK_OFFICE,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+        )
+    )
+    follow_up, _ = _plan(city, _dossier(city), invited=False, back_office=True)
+    slots = window_slots(db.session, follow_up, NOW, SETTINGS, AudienceKind.STAFF)
+    visit = ops.book_follow_up_now(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+    assert (visit.channel, visit.email) == ("back_office", None)
+    assert visit.reminder_sent_at == NOW

@@ -104,7 +104,7 @@ def test_no_invitation_mail_without_an_address(app):
 
 @pytest.mark.parametrize("language", ["nl", "ar", "ru"])
 def test_the_reminder_goes_out_once_before_the_window_closes(app, smtp, language):
-    invited = invite(app, first=1, last=3, language=language)
+    invited = invite(app, first=1, last=3, language=language, sent_days_ago=2)
     later = invite_again(app, invited, last=20)
     assert send_invitation_reminders(db.session, DEMO_NOW, days_before=3) == 1
     db.session.commit()
@@ -157,7 +157,8 @@ def invite_again(app, invited, *, last):
 
 @pytest.mark.parametrize("how", ["used", "revoked", "no_address"])
 def test_no_reminder_for_a_used_or_revoked_invitation(app, how):
-    invited = invite(app, first=1, last=3, email=None if how == "no_address" else "s@example.org")
+    address = None if how == "no_address" else "s@example.org"
+    invited = invite(app, first=1, last=3, email=address, sent_days_ago=2)
     follow_up = db.session.get(FollowUp, invited.follow_up_id)
     if how == "used":
         _book(app, invited)
@@ -175,7 +176,7 @@ def test_no_reminder_for_a_used_or_revoked_invitation(app, how):
 
 
 def test_the_send_reminders_command_sends_invitation_reminders(app, smtp, frozen_clock):
-    invited = invite(app, first=1, last=2)
+    invited = invite(app, first=1, last=2, sent_days_ago=2)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output

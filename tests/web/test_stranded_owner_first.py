@@ -9,7 +9,8 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from portal.booking.operations import ContactDetails
+from portal.booking import errors
+from portal.booking.operations import ContactDetails, move
 from portal.booking.settings import BookingSettings
 from portal.dossiers import operations as ops
 from portal.extensions import db
@@ -168,7 +169,10 @@ def test_a_closure_offers_the_dossier_owner_s_times_first(city):
     assert len(offered) == 3 and wednesday not in _days(offered)
 
 
-def test_a_follow_up_visit_is_offered_times_inside_its_window_only(city):
+def test_a_follow_up_asked_to_move_is_offered_times_beyond_its_window_and_can_take_one(city):
+    """When the city takes the clerk or the day away, the window's end must not leave the
+    resident stuck: the mail offers free times also outside the window, and the manage
+    link's move accepts them while the request stands (and only then)."""
     dossier = ops.open_dossier(
         db.session, owner=city.staff[2], subject=city.subject, contact=RESIDENT, now=NOW
     )
@@ -180,4 +184,11 @@ def test_a_follow_up_visit_is_offered_times_inside_its_window_only(city):
     visit = ops.book_follow_up_now(
         db.session, follow_up, local_datetime(thursday, time(10)), NOW, SETTINGS
     )
-    assert _days(TimeSuggestions(db.session, NOW).for_visit(visit)) == [friday]
+    offered = TimeSuggestions(db.session, NOW).for_visit(visit)
+    outside = [start for start in offered if not thursday <= to_local(start).date() <= friday]
+    assert outside, "times beyond the window are offered"
+    with pytest.raises(errors.OutsideWindow):
+        move(db.session, visit, outside[0], NOW, SETTINGS)
+    visit.reschedule_requested_at = NOW
+    move(db.session, visit, outside[0], NOW, SETTINGS)
+    assert visit.starts_at == outside[0] and visit.reschedule_requested_at is None
