@@ -14,7 +14,7 @@ from ..booking.selection import MAX_SERVICES_PER_VISIT
 from ..dossiers.operations import MAX_WINDOW_DAYS
 from ..extensions import db
 from ..i18n import LANGUAGES, _
-from ..models import Dossier, DossierSubject, Service, StaffMember
+from ..models import Channel, Dossier, DossierSubject, Service, StaffMember
 from ..timeutil import local_today
 from .errors import ApiError
 from .params import (
@@ -50,6 +50,8 @@ class InviteRequest:
     earliest: date
     latest: date
     any_colleague: bool
+    # The resident's members the request sent (an existing dossier keeps the others).
+    contact_sent: frozenset[str] = frozenset()
 
 
 def _services(service_ids: list[int]) -> list[Service]:
@@ -74,6 +76,13 @@ def _services(service_ids: list[int]) -> list[Service]:
         raise _unprocessable(
             "not_bookable",
             _("Deze diensten kunnen niet samen in één afspraak."),
+            "service_ids",
+        )
+    if services[0].channel != Channel.COUNTER:
+        # A call back is the clerk's back-office time: booked by the clerk, never invited.
+        raise _unprocessable(
+            "not_bookable",
+            _("Een bewoner kan alleen voor een bezoek aan de balie worden uitgenodigd."),
             "service_ids",
         )
     return services
@@ -213,13 +222,30 @@ def read_invite(body: dict, now: datetime) -> InviteRequest:
     staff = _staff(body, services, dossier)
     subject = _subject(body, team_id, dossier)
     contact = _resident(body, required=dossier is None)
+    sent = body.get("resident") if isinstance(body.get("resident"), dict) else {}
     return InviteRequest(
-        services, persons, staff, dossier, subject, contact, earliest, latest, any_colleague
+        services,
+        persons,
+        staff,
+        dossier,
+        subject,
+        contact,
+        earliest,
+        latest,
+        any_colleague,
+        frozenset(sent),
     )
 
 
-def update_contact(dossier: Dossier, contact: ContactDetails) -> None:
+# The resident's members and the dossier's attributes they update.
+_CONTACT_MEMBERS = {"name": "resident_name", "email": "email", "phone": "phone"}
+
+
+def update_contact(dossier: Dossier, contact: ContactDetails, sent: frozenset[str]) -> None:
     """Newer details from the case software replace the dossier's name, e-mail address,
-    phone and mail language."""
-    dossier.resident_name, dossier.email = contact.name, contact.email
-    dossier.phone, dossier.language = contact.phone, contact.language
+    phone and mail language, but only those the request sent: the rest stays."""
+    for member, attribute in _CONTACT_MEMBERS.items():
+        if member in sent:
+            setattr(dossier, attribute, getattr(contact, attribute.removeprefix("resident_")))
+    if "language" in sent:
+        dossier.language = contact.language

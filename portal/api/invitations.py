@@ -36,7 +36,7 @@ from ..dossiers.operations import (
 from ..dossiers.windows import follow_up_availability
 from ..extensions import db
 from ..i18n import _, requested_language
-from ..models import Channel, FollowUp, Service
+from ..models import FollowUp, Service
 from ..timeutil import local_today, utcnow
 from . import blueprint
 from .booking import _private, _with_alternatives, api_client
@@ -113,7 +113,7 @@ def create_invitation():
             db.session, owner=invite.staff, subject=invite.subject, contact=invite.contact, now=now
         )
     elif invite.contact is not None:
-        update_contact(dossier, invite.contact)
+        update_contact(dossier, invite.contact, invite.contact_sent)
     plan = FollowUpPlan(
         services=invite.services,
         persons=invite.persons,
@@ -121,7 +121,6 @@ def create_invitation():
         earliest=invite.earliest,
         latest=invite.latest,
         any_colleague=invite.any_colleague,
-        back_office=invite.services[0].channel == Channel.BACK_OFFICE,
     )
     try:
         follow_up, token = plan_follow_up(
@@ -194,21 +193,25 @@ def invitation_days(token: str):
     now = utcnow()
     services = _open_services(follow_up, now)
     max_days = current_app.config["API_MAX_RANGE_DAYS"]
-    first = parse_date(request.args, "from", default=max(follow_up.earliest, local_today(now)))
-    default_last = max(first, min(follow_up.latest, first + timedelta(days=max_days - 1)))
-    last = parse_date(request.args, "to", default=default_last)
-    if last < first:
+    window_first = max(follow_up.earliest, local_today(now))
+    first_asked = parse_date(request.args, "from", default=window_first)
+    last_asked = parse_date(request.args, "to", default=follow_up.latest)
+    if last_asked < first_asked:
         raise ApiError(
             400, "reversed_range", _("De einddatum (to) ligt vóór de begindatum (from)."), "to"
         )
-    if (last - first).days + 1 > max_days:
+    if "to" in request.args and (last_asked - first_asked).days + 1 > max_days:
         raise ApiError(
             400,
             "range_too_long",
             _("Vraag hoogstens %(days)s dagen tegelijk op.", days=max_days),
             "to",
         )
-    days = _availability(follow_up, services, first, last, now).days()
+    # Only the window counts: dates outside it have no free time for this invitation.
+    first, last = max(first_asked, window_first), min(last_asked, follow_up.latest)
+    if first <= last:
+        last = min(last, first + timedelta(days=max_days - 1))
+    days = _availability(follow_up, services, first, last, now).days() if first <= last else []
     return _private(
         {
             "from": first.isoformat(),

@@ -15,6 +15,7 @@ from portal.booking.operations import ContactDetails
 from portal.dossiers.operations import open_dossier, set_status
 from portal.extensions import db
 from portal.models import (
+    Channel,
     Dossier,
     DossierStatus,
     DossierSubject,
@@ -180,6 +181,15 @@ def test_an_existing_dossier_is_used_and_its_details_kept(api):
     assert invite(api, built, dossier=reference, resident=newer)["url"].endswith("?lang=en")
     db.session.rollback()
     assert db.session.get(Dossier, dossier.id).email == "yusuf@new.example"
+    # Members left out stay as they were: a name alone does not wipe the address.
+    invite(api, built, dossier=reference, resident={"name": "Yusuf D."})
+    db.session.rollback()
+    kept = db.session.get(Dossier, dossier.id)
+    assert (kept.resident_name, kept.email, kept.language) == (
+        "Yusuf D.",
+        "yusuf@new.example",
+        "en",
+    )
 
     mismatch = api.post(
         "/api/v1/invitations",
@@ -234,3 +244,17 @@ def test_inviting_and_booking_are_rate_limited_like_the_other_api_writes(app, cl
     finally:
         with limited.app_context():
             db.engine.dispose()
+
+
+def test_a_call_back_is_never_an_invitation_and_odd_dates_are_answered(api):
+    built = town()
+    built.service.channel = Channel.BACK_OFFICE
+    db.session.commit()
+    refused = api.post("/api/v1/invitations", json=request_body(built), headers=CASE)
+    error_of(refused, 422, "not_bookable", "service_ids")
+    built.service.channel = Channel.COUNTER
+    db.session.commit()
+    token = invite(api, built)["token"]
+    error_of(api.get(f"/api/v1/invitations/{token}/days?from=9999-12-31"), 400, "reversed_range")
+    far = api.get(f"/api/v1/invitations/{token}/days?from=9999-12-30&to=9999-12-31")
+    assert far.status_code == 200 and far.json["days"] == []
