@@ -123,6 +123,16 @@ def _context(follow_up: FollowUp, **extra) -> dict:
     }
 
 
+@blueprint.after_request
+def _private_invitation_pages(response):
+    """An invitation's pages carry its token in the address and the dossier's name and
+    e-mail on the review: never cached, never sent on as a referrer."""
+    if (request.endpoint or "").startswith("booking.invitation"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @blueprint.get("/uitnodiging/<token>")
 def invitation(token: str):
     """Step 1: what the invitation is for, and a month of the window's free days."""

@@ -129,7 +129,7 @@ def _invitation_context(session, follow_up: FollowUp, url: str, language: str, r
         "action_label": _("Tijdstip kiezen"),
         "notes": [
             _("Deze link is persoonlijk en werkt één keer: daarna is uw afspraak geboekt."),
-            _("De link werkt tot %(moment)s.", moment=local_moment(follow_up.expires_at)),
+            _("De link werkt tot en met %(day)s.", day=local_date(follow_up.latest)),
         ],
         "what": ", ".join(service.name(language) for service in services),
         "persons": persons,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..booking.errors import InvitationClosed, InvitationUsed, OutsideWindow
@@ -298,6 +298,13 @@ def _booked(
     )
     visit.dossier_id = follow_up.dossier_id
     visit.follow_up_id = follow_up.id
+    # Other browsers' holds on this link can never be booked now: their times go back
+    # to everyone at once (their slot claims go with them), not when the holds run out.
+    session.execute(
+        delete(Hold)
+        .where(Hold.follow_up_id == follow_up.id)
+        .execution_options(synchronize_session=False)
+    )
     if follow_up.shift_kind == ShiftKind.BACK_OFFICE:
         # The clerk's work on the dossier without the resident: no address to mail (not
         # even a reminder after a colleague moves it); the dossier keeps the details.

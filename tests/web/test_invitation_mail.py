@@ -93,6 +93,8 @@ def test_the_invitation_reaches_the_resident_in_their_language(app, smtp, langua
     if language == "nl":
         assert "Kies zelf een dag en een tijdstip tussen maandag 14 december 2026" in text
         assert "vrijdag 18 december 2026" in text
+        # The link lasts through the window's last day, said as that day.
+        assert "De link werkt tot en met vrijdag 18 december 2026." in text
 
 
 def test_no_invitation_mail_without_an_address(app):

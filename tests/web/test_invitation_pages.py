@@ -61,6 +61,9 @@ def test_the_resident_books_inside_the_window_with_the_clerk(app, frozen_clock):
 
     page = client.get(url + "?lang=nl")
     assert page.status_code == 200
+    # The token is in the address: the page is never cached nor sent on as a referrer.
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
     text = page.get_data(as_text=True)
     assert "eID-aanvraag" in text and "Identiteitskaart aanvragen" in text
     assert 'name="email"' not in text and 'name="name"' not in text
@@ -144,6 +147,8 @@ def test_a_second_confirm_from_another_browser_books_nothing(app, frozen_clock):
         select(Appointment).where(Appointment.dossier_id == invited.dossier_id)
     ).all()
     assert len(booked) == 1
+    # The loser's held time goes back to everyone at once, not when its hold runs out.
+    assert db.session.scalar(select(Hold).where(Hold.follow_up_id == invited.follow_up_id)) is None
 
 
 def test_a_forged_time_outside_the_window_is_refused(app, frozen_clock):
