@@ -32,6 +32,7 @@ from portal.availability import load_availability
 from portal.booking.operations import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.demo import load_demo
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.dossiers.windows import follow_up_availability
 from portal.extensions import db
@@ -61,8 +62,8 @@ def invitation(session) -> int:
         session.flush()
     resident = ContactDetails(name="Bewoner", email="bewoner@example.org")
     dossier = ops.open_dossier(session, owner=clerk, subject=subject, contact=resident, now=NOW)
-    plan = ops.FollowUpPlan([service], 1, clerk, *WINDOW)
-    follow_up, _token = ops.plan_follow_up(
+    plan = follow_ops.FollowUpPlan([service], 1, clerk, *WINDOW)
+    follow_up, _token = follow_ops.plan_follow_up(
         session, dossier, plan, invited=True, now=NOW, settings=SETTINGS
     )
     session.commit()
@@ -101,7 +102,7 @@ def main() -> None:
         def public():
             db.session.expire_all()
             follow_up = db.session.get(FollowUp, follow_up_id)
-            services = ops.follow_up_services(db.session, follow_up)
+            services = follow_ops.follow_up_services(db.session, follow_up)
             return load_availability(
                 db.session, services, 1, *WINDOW, NOW, grid_minutes=15, tz=CITY_TZ
             )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from .booking.operations import ContactDetails
 from .booking.settings import BookingSettings
 from .demo_texts_dossiers import CASES, CLOSED, DONE, MISSED, OPEN, SUBJECTS, Case, Follow
+from .dossiers import follow_up_operations as follow_ops
 from .dossiers import operations as ops
 from .dossiers import reminders
 from .dossiers.windows import follow_up_availability
@@ -177,7 +178,7 @@ class _Builder:
         """Plan the follow-up when it was planned, then use, revoke or book it."""
         planned = self.at(follow.planned)
         day = local_today(planned)
-        plan = ops.FollowUpPlan(
+        plan = follow_ops.FollowUpPlan(
             services=[self.services[code] for code in follow.services],
             persons=follow.persons,
             staff=owner,
@@ -187,7 +188,7 @@ class _Builder:
             back_office=follow.back_office,
         )
         invited = follow.kind != "booked"
-        follow_up, _token = ops.plan_follow_up(
+        follow_up, _token = follow_ops.plan_follow_up(
             self.session,
             dossier,
             plan,
@@ -200,18 +201,18 @@ class _Builder:
         if follow.reminded:
             reminders.claim_reminder(self.session, follow_up, self.now - timedelta(days=1))
         if follow.kind == "revoked":
-            ops.revoke(self.session, follow_up, done)
+            follow_ops.revoke(self.session, follow_up, done)
         elif follow.kind == "used":
             start = self._free_start(follow_up, done, AudienceKind.INVITATION)
             if start is not None:
-                hold, _ = ops.hold_for_invitation(
+                hold, _ = follow_ops.hold_for_invitation(
                     self.session, follow_up, start, done, self.settings
                 )
-                ops.book_invitation(self.session, follow_up, hold, done, self.settings)
+                follow_ops.book_invitation(self.session, follow_up, hold, done, self.settings)
         elif follow.kind == "booked":
             start = self._free_start(follow_up, planned, AudienceKind.STAFF)
             if start is not None:
-                ops.book_follow_up_now(
+                follow_ops.book_follow_up_now(
                     self.session, follow_up, start, planned, self.settings, staff_id=owner.id
                 )
 

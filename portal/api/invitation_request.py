@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ..booking.operations import ContactDetails
 from ..booking.selection import MAX_SERVICES_PER_VISIT
-from ..dossiers.operations import MAX_WINDOW_DAYS
+from ..dossiers.follow_up_operations import MAX_WINDOW_DAYS
 from ..extensions import db
 from ..i18n import LANGUAGES, _
 from ..models import Channel, Dossier, DossierSubject, Service, StaffMember

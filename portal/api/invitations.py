@@ -22,17 +22,17 @@ from ..booking.notify import notify_booked
 from ..booking.operations import can_change
 from ..booking.settings import BookingSettings
 from ..booking.tokens import looks_like_token, manage_token
-from ..dossiers.mail import invitation_url, queue_invitation_mail
-from ..dossiers.operations import (
+from ..dossiers.follow_up_operations import (
     FollowUpPlan,
     book_invitation,
     check_open,
     find_invitation,
     follow_up_services,
     hold_for_invitation,
-    open_dossier,
     plan_follow_up,
 )
+from ..dossiers.mail import invitation_url, queue_invitation_mail
+from ..dossiers.operations import open_dossier
 from ..dossiers.windows import follow_up_availability
 from ..extensions import db
 from ..i18n import _, requested_language

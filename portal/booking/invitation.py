@@ -28,7 +28,7 @@ from flask import (
 from flask_babel import format_time
 
 from ..antibot import book_limit, hold_limit
-from ..dossiers.operations import (
+from ..dossiers.follow_up_operations import (
     book_invitation,
     check_open,
     find_invitation,

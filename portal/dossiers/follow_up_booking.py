@@ -31,8 +31,8 @@ from ..staff.access import VISIT_ROLES, parse_date, parse_id, roles_required
 from ..timeutil import isoformat_local, local_today, utcnow
 from . import blueprint
 from .follow_up_forms import TimeForm
+from .follow_up_operations import book_follow_up_now, follow_up_services
 from .follow_ups import audit_dossier, dossier_url, follow_up_or_404
-from .operations import book_follow_up_now, follow_up_services
 from .windows import follow_up_availability
 
 # How many days with free times the page links to.

@@ -27,7 +27,7 @@ from ..models import DossierSubject, Service, StaffMember
 from ..models.services import staff_service
 from ..staff.access import parse_date, parse_id
 from ..staff.on_behalf_forms import REQUEST_KEY, new_request_key
-from .operations import MAX_WINDOW_DAYS
+from .follow_up_operations import MAX_WINDOW_DAYS
 
 # The "with whom" value that lets any qualified colleague of the team take the visit.
 ANY_COLLEAGUE = "any"

@@ -42,8 +42,9 @@ from ..staff.audit import record
 from ..timeutil import local_today, utcnow
 from . import blueprint, queries
 from .follow_up_forms import ANY_COLLEAGUE, PlanChoices, PlanForm, default_window, plan_values
+from .follow_up_operations import FollowUpPlan, plan_follow_up
 from .mail import invitation_url, queue_invitation_mail
-from .operations import FollowUpPlan, contact_from_visit, open_dossier, plan_follow_up
+from .operations import contact_from_visit, open_dossier
 
 # The plan forms' one-time keys this browser already used (key → follow-up id).
 PLANNED_KEY = "planned_follow_ups"

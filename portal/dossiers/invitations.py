@@ -20,9 +20,9 @@ from ..staff.access import VISIT_ROLES, roles_required
 from ..timeutil import local_today, utcnow
 from . import blueprint
 from .follow_up_forms import ExtendForm
+from .follow_up_operations import extend, invitation_token, mark_resent, revoke
 from .follow_ups import audit_dossier, dossier_url, follow_up_or_404, sent_page
 from .mail import queue_invitation_mail
-from .operations import extend, invitation_token, mark_resent, revoke
 
 ACTIONS = ("resend", "extend", "revoke")
 

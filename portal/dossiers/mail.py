@@ -83,7 +83,7 @@ def _message(
 
 def _invitation_context(session, follow_up: FollowUp, url: str, language: str, reminder: bool):
     """Everything the invitation mail shows, written in the active locale."""
-    from .operations import follow_up_services
+    from .follow_up_operations import follow_up_services
 
     config = current_app.config
     dossier = follow_up.dossier
@@ -166,7 +166,7 @@ def send_invitation_reminders(session: Session, now: datetime, *, days_before: i
     each is claimed with one conditional UPDATE (never twice, never after a use). An
     invitation without an e-mail address is claimed too, so it is not looked at again.
     Returns the number of reminders queued; the caller commits."""
-    from .operations import invitation_token
+    from .follow_up_operations import invitation_token
     from .reminders import claim_reminder, invitations_due_reminder
 
     now = as_utc(now)

@@ -41,7 +41,7 @@ def mark_all_read(session: Session, member: StaffMember, now: datetime) -> int:
     """Mark every unread notification of ``member`` read; how many there were."""
     return session.execute(
         update(StaffNotification)
-        .where(StaffNotification.staff_id == member.id, StaffNotification.read_at.is_(None))
+        .where(StaffNotification.filter_unread_of(member.id))
         .values(read_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount

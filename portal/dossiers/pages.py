@@ -19,11 +19,10 @@ and commit once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 from wtforms import SelectChoice
 
 from ..extensions import db
@@ -59,18 +58,9 @@ from .queries import (
 MINE, TEAM = "mij", "team"
 
 
-def optional_url(endpoint: str, **values) -> str | None:
-    """The URL of ``endpoint``, or None while that page does not exist (the follow-up
-    planning pages are a module of their own)."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
-def plan_follow_up_url(dossier_id: int) -> str | None:
+def plan_follow_up_url(dossier_id: int) -> str:
     """Where a clerk plans the next visit or invitation of a dossier."""
-    return optional_url("staff.dossiers.plan_follow_up", dossier=dossier_id)
+    return url_for("staff.dossiers.plan_follow_up", dossier=dossier_id)
 
 
 # ------------------------------------------------------------------------ the list
@@ -199,6 +189,7 @@ def _dossier_page(
         status_labels=STATUS_LABELS,
         mail_language=LANGUAGES.get(dossier.language, dossier.language),
         today=local_today(now),
+        closing_by=local_today(now) + timedelta(days=EXPIRING_DAYS),
         now=now,
         local_date=local_date,
         local_time=local_time,
@@ -222,6 +213,15 @@ def _back(dossier: Dossier, anchor: str | None = None):
     return redirect(url_for("staff.dossiers.dossier", dossier_id=dossier.id, _anchor=anchor))
 
 
+def _erased(dossier: Dossier):
+    """Back to the page saying why, when ``dossier`` was erased after its retention
+    period (it stays as a record of what happened and changes no more); else None."""
+    if dossier.erased_at is None:
+        return None
+    flash(_("Dit dossier is gewist na de bewaartermijn en kan niet meer veranderen."), "error")
+    return _back(dossier)
+
+
 @blueprint.get("/<int:dossier_id>", endpoint="dossier")
 @roles_required(*VISIT_ROLES)
 def show_dossier(dossier_id: int):
@@ -237,6 +237,8 @@ def show_dossier(dossier_id: int):
 def post_note(dossier_id: int):
     """Add a staff-only note (author and time are recorded)."""
     dossier = dossier_or_404(db.session, current_user, dossier_id)
+    if refusal := _erased(dossier):
+        return refusal
     now = utcnow()
     form = NoteForm(prefix="note")
     if not form.validate_on_submit():
@@ -262,6 +264,8 @@ def post_status(dossier_id: int):
     """Change where the dossier stands (open, waiting for the resident, waiting for
     another party and whom, closed and its outcome) and its due date."""
     dossier = dossier_or_404(db.session, current_user, dossier_id)
+    if refusal := _erased(dossier):
+        return refusal
     now = utcnow()
     form = _status_form(dossier, now, StatusForm(prefix="status"))
     if not form.validate_on_submit():
@@ -301,6 +305,8 @@ def post_hand_over(dossier_id: int):
     """Give the dossier to a colleague of its team: they own it and get its
     notifications from now on."""
     dossier = dossier_or_404(db.session, current_user, dossier_id)
+    if refusal := _erased(dossier):
+        return refusal
     now = utcnow()
     form = _hand_over_form(dossier, HandOverForm(prefix="owner"))
     if not form.validate_on_submit():
@@ -345,6 +351,8 @@ def post_link_visit(dossier_id: int):
     """Add an existing visit of the dossier's team to its chain, by the visit's
     reference; a visit of another team or of another dossier is refused with why."""
     dossier = dossier_or_404(db.session, current_user, dossier_id)
+    if refusal := _erased(dossier):
+        return refusal
     now = utcnow()
     form = LinkVisitForm(prefix="link")
     if not form.validate_on_submit():

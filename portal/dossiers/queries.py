@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..i18n import _l
 from ..models import (
@@ -23,6 +23,7 @@ from ..models import (
     AuditAction,
     AuditEvent,
     Dossier,
+    DossierNote,
     DossierStatus,
     DossierSubject,
     FollowUp,
@@ -73,7 +74,11 @@ def dossier_or_404(session: Session, member: StaffMember, dossier_id: int) -> Do
     dossier = session.scalar(
         select(Dossier)
         .where(Dossier.id == dossier_id, filter_visible_dossiers(member))
-        .options(joinedload(Dossier.owner), joinedload(Dossier.subject))
+        .options(
+            joinedload(Dossier.owner),
+            joinedload(Dossier.subject),
+            selectinload(Dossier.notes).joinedload(DossierNote.author),
+        )
     )
     if dossier is None:
         abort(404)

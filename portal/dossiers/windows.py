@@ -15,7 +15,7 @@ from ..models import FollowUp, Service
 from ..scheduling import FreeSlot
 from ..scheduling.audience import AudienceKind
 from ..timeutil import CITY_TZ
-from .operations import follow_up_services
+from .follow_up_operations import follow_up_services
 
 
 def follow_up_availability(

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -298,3 +299,9 @@ class StaffNotification(db.Model):
 
     dossier = relationship("Dossier")
     appointment = relationship("Appointment")
+
+    @classmethod
+    def filter_unread_of(cls, staff_id: int):
+        """Criterion: ``staff_id``'s notifications not read yet (the menu's count, and
+        what "mark all read" marks)."""
+        return and_(cls.staff_id == staff_id, cls.read_at.is_(None))

@@ -99,7 +99,7 @@ def unread_notifications(member: StaffMember) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(StaffNotification)
-        .where(StaffNotification.staff_id == member.id, StaffNotification.read_at.is_(None))
+        .where(StaffNotification.filter_unread_of(member.id))
     )
 
 

@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.extensions import db
 from portal.models import (
@@ -118,14 +119,14 @@ def ids(live_server) -> DossierIds:
             now,
         )
         service = next(s for s in clerk.services if s.active and s.channel == "counter")
-        plan = ops.FollowUpPlan(
+        plan = follow_ops.FollowUpPlan(
             services=[service],
             persons=1,
             staff=clerk,
             earliest=today + timedelta(days=14),
             latest=today + timedelta(days=24),
         )
-        follow_up, token = ops.plan_follow_up(
+        follow_up, token = follow_ops.plan_follow_up(
             db.session,
             dossier,
             plan,
@@ -293,14 +294,14 @@ def _new_invitation(live_server, language: str) -> str:
             db.session, owner=clerk, subject=subject, contact=contact, now=now
         )
         service = next(s for s in clerk.services if s.active and s.channel == "counter")
-        plan = ops.FollowUpPlan(
+        plan = follow_ops.FollowUpPlan(
             services=[service],
             persons=1,
             staff=clerk,
             earliest=today + timedelta(days=7),
             latest=today + timedelta(days=20),
         )
-        _follow_up, token = ops.plan_follow_up(
+        _follow_up, token = follow_ops.plan_follow_up(
             db.session,
             dossier,
             plan,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.booking.operations import ContactDetails
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.extensions import db
 from portal.models import DossierSubject, StaffMember
@@ -40,14 +41,14 @@ def _invitation(live, language: str) -> str:
             db.session, owner=clerk, subject=subject, contact=contact, now=now
         )
         today = local_today(now)
-        plan = ops.FollowUpPlan(
+        plan = follow_ops.FollowUpPlan(
             services=[service],
             persons=1,
             staff=clerk,
             earliest=today + timedelta(days=14),
             latest=today + timedelta(days=24),
         )
-        _follow_up, token = ops.plan_follow_up(
+        _follow_up, token = follow_ops.plan_follow_up(
             db.session,
             dossier,
             plan,

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from portal.booking.errors import InvitationUsed, SlotTaken
 from portal.booking.operations import ContactDetails
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.dossiers.windows import window_slots
 from portal.extensions import db
@@ -38,14 +39,14 @@ def invitation(race_app, one_clerk):
     dossier = ops.open_dossier(
         db.session, owner=one_clerk.staff[0], subject=subject, contact=SARA, now=NOW
     )
-    plan = ops.FollowUpPlan(
+    plan = follow_ops.FollowUpPlan(
         services=[one_clerk.service],
         persons=1,
         staff=one_clerk.staff[0],
         earliest=MONDAY + timedelta(days=1),
         latest=MONDAY + timedelta(days=5),
     )
-    follow_up, token = ops.plan_follow_up(
+    follow_up, token = follow_ops.plan_follow_up(
         db.session, dossier, plan, invited=True, now=NOW, settings=SETTINGS
     )
     db.session.commit()
@@ -71,8 +72,10 @@ def _race(app, follow_up_id: int, starts) -> list[str]:
             finally:
                 barrier.wait(timeout=60)  # a failing racer must not leave the others waiting
             try:
-                hold, _ = ops.hold_for_invitation(db.session, follow_up, start, NOW, SETTINGS)
-                ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
+                hold, _ = follow_ops.hold_for_invitation(
+                    db.session, follow_up, start, NOW, SETTINGS
+                )
+                follow_ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
                 db.session.commit()
                 outcome = "won"
             except InvitationUsed:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from portal.booking.operations import ContactDetails
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.extensions import db
 from portal.models import DossierSubject
@@ -61,14 +62,14 @@ def invite(
     dossier = ops.open_dossier(
         db.session, owner=owner, subject=subject, contact=contact, now=DEMO_NOW
     )
-    plan = ops.FollowUpPlan(
+    plan = follow_ops.FollowUpPlan(
         services=[city.service],
         persons=1,
         staff=owner,
         earliest=DEMO_TODAY + timedelta(days=first),
         latest=DEMO_TODAY + timedelta(days=last),
     )
-    follow_up, token = ops.plan_follow_up(
+    follow_up, token = follow_ops.plan_follow_up(
         db.session,
         dossier,
         plan,

@@ -11,7 +11,7 @@ import time_machine
 from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
-from portal.dossiers.operations import revoke
+from portal.dossiers.follow_up_operations import revoke
 from portal.extensions import db
 from portal.models import (
     Appointment,

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from portal.booking.operations import ContactDetails
 from portal.booking.settings import BookingSettings
-from portal.dossiers.operations import FollowUpPlan, open_dossier, plan_follow_up
+from portal.dossiers.follow_up_operations import FollowUpPlan, plan_follow_up
+from portal.dossiers.operations import open_dossier
 from portal.extensions import db
 from portal.models import (
     Appointment,
@@ -340,7 +341,7 @@ def test_invitation_without_address_shows_the_link_once(fu_app, clerk):
     # The link works for the resident's page (the token is the credential).
     token = re.search(r"/afspraak/uitnodiging/([A-Za-z0-9_-]+)", html).group(1)
     with fu_app.app_context():
-        from portal.dossiers.operations import find_invitation
+        from portal.dossiers.follow_up_operations import find_invitation
 
         assert find_invitation(db.session, token).id == follow_up.id
 
@@ -633,6 +634,7 @@ def test_actions_partial_renders_for_the_dossier(fu_app, clerk):
                 dossier=dossier,
                 follow_ups=dossier.follow_ups,
                 now=DEMO_NOW,
+                closing_by=DEMO_TODAY + timedelta(days=3),
                 language="nl",
             )
     assert f"{PLAN}?dossier={dossier_id}" in html

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.booking import errors
 from portal.booking.operations import ContactDetails, cancel, move
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.dossiers import reminders
 from portal.dossiers.windows import window_slots
@@ -58,7 +59,7 @@ def _dossier(city, owner=None):
 
 
 def _plan(city, dossier, *, first=21, last=28, staff=None, invited=True, **kwargs):
-    plan = ops.FollowUpPlan(
+    plan = follow_ops.FollowUpPlan(
         services=[city.service],
         persons=1,
         staff=staff or city.staff[0],
@@ -66,7 +67,7 @@ def _plan(city, dossier, *, first=21, last=28, staff=None, invited=True, **kwarg
         latest=MONDAY + timedelta(days=last),
         **kwargs,
     )
-    return ops.plan_follow_up(
+    return follow_ops.plan_follow_up(
         db.session, dossier, plan, invited=invited, now=NOW, settings=SETTINGS
     )
 
@@ -123,7 +124,7 @@ def test_the_clerk_books_a_follow_up_with_themselves_inside_the_window(city):
     assert all(
         follow_up.earliest <= to_local(slot.start).date() <= follow_up.latest for slot in slots
     )
-    visit = ops.book_follow_up_now(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+    visit = follow_ops.book_follow_up_now(db.session, follow_up, slots[0].start, NOW, SETTINGS)
     db.session.commit()
     assert visit.status == AppointmentStatus.CONFIRMED
     assert visit.staff_id == city.staff[0].id
@@ -135,7 +136,7 @@ def test_the_clerk_books_a_follow_up_with_themselves_inside_the_window(city):
 def test_a_time_outside_the_window_is_refused_to_the_clerk_too(city):
     follow_up, _ = _plan(city, _dossier(city), invited=False)
     with pytest.raises(errors.OutsideWindow):
-        ops.book_follow_up_now(
+        follow_ops.book_follow_up_now(
             db.session,
             follow_up,
             local_datetime(MONDAY + timedelta(days=1), time(9)),
@@ -147,30 +148,30 @@ def test_a_time_outside_the_window_is_refused_to_the_clerk_too(city):
 def test_an_invitation_books_once_and_tells_the_owner(city):
     dossier = _dossier(city, owner=city.staff[1])
     follow_up, token = _plan(city, dossier)
-    assert ops.find_invitation(db.session, token) is follow_up
-    assert ops.invitation_token(SETTINGS.secret_key, follow_up) == token
+    assert follow_ops.find_invitation(db.session, token) is follow_up
+    assert follow_ops.invitation_token(SETTINGS.secret_key, follow_up) == token
     slots = window_slots(db.session, follow_up, NOW, SETTINGS)
-    hold, _ = ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+    hold, _ = follow_ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
     assert hold.follow_up_id == follow_up.id
-    visit = ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
+    visit = follow_ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
     db.session.commit()
     assert visit.status == AppointmentStatus.CONFIRMED and visit.channel == "invitation"
     notices = db.session.scalars(select(StaffNotification)).all()
     assert [(n.staff_id, n.kind) for n in notices] == [(city.staff[1].id, NotificationKind.BOOKED)]
 
     with pytest.raises(errors.InvitationUsed):
-        ops.hold_for_invitation(db.session, follow_up, slots[1].start, NOW, SETTINGS)
+        follow_ops.hold_for_invitation(db.session, follow_up, slots[1].start, NOW, SETTINGS)
 
 
 def test_a_revoked_or_run_out_invitation_is_closed_and_can_be_extended(city):
     follow_up, _ = _plan(city, _dossier(city), first=0, last=3)
     slots = window_slots(db.session, follow_up, NOW, SETTINGS)
-    ops.revoke(db.session, follow_up, NOW)
+    follow_ops.revoke(db.session, follow_up, NOW)
     assert follow_up.state(NOW) == FollowUpState.REVOKED
     with pytest.raises(errors.InvitationClosed):
-        ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+        follow_ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
     later = NOW + timedelta(days=5)
-    ops.extend(db.session, follow_up, MONDAY + timedelta(days=14), later)
+    follow_ops.extend(db.session, follow_up, MONDAY + timedelta(days=14), later)
     assert follow_up.state(later) == FollowUpState.OPEN
     assert follow_up.state(NOW + timedelta(days=15)) == FollowUpState.EXPIRED
 
@@ -180,17 +181,17 @@ def test_a_held_time_of_another_invitation_does_not_book_this_one(city):
     first, _ = _plan(city, dossier)
     second, _ = _plan(city, dossier)
     slots = window_slots(db.session, first, NOW, SETTINGS)
-    hold, _ = ops.hold_for_invitation(db.session, first, slots[0].start, NOW, SETTINGS)
+    hold, _ = follow_ops.hold_for_invitation(db.session, first, slots[0].start, NOW, SETTINGS)
     with pytest.raises(errors.OutsideWindow):
-        ops.book_invitation(db.session, second, hold, NOW, SETTINGS)
+        follow_ops.book_invitation(db.session, second, hold, NOW, SETTINGS)
 
 
 def _booked_follow_up(city, **kwargs):
     dossier = _dossier(city)
     follow_up, _ = _plan(city, dossier, **kwargs)
     slots = window_slots(db.session, follow_up, NOW, SETTINGS)
-    hold, _ = ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
-    visit = ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
+    hold, _ = follow_ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+    visit = follow_ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
     db.session.commit()
     return visit, slots
 
@@ -249,7 +250,7 @@ def test_a_back_office_follow_up_books_back_office_time(city):
     follow_up, _ = _plan(city, _dossier(city), invited=False, back_office=True)
     slots = window_slots(db.session, follow_up, NOW, SETTINGS, AudienceKind.STAFF)
     assert slots and all(start <= slot.start < start + timedelta(hours=3) for slot in slots)
-    visit = ops.book_follow_up_now(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+    visit = follow_ops.book_follow_up_now(db.session, follow_up, slots[0].start, NOW, SETTINGS)
     assert visit.counter_id is None
 
 
@@ -287,7 +288,7 @@ def test_closing_a_dossier_withdraws_its_unused_invitations(city):
     ops.set_status(db.session, dossier, DossierStatus.CLOSED, NOW, outcome="Afgehandeld")
     assert open_one.state(NOW) == FollowUpState.REVOKED
     with pytest.raises(errors.InvitationClosed):
-        ops.hold_for_invitation(db.session, open_one, slots[0].start, NOW, SETTINGS)
+        follow_ops.hold_for_invitation(db.session, open_one, slots[0].start, NOW, SETTINGS)
 
 
 def test_an_invitation_for_a_withdrawn_service_is_closed(city):
@@ -295,7 +296,7 @@ def test_an_invitation_for_a_withdrawn_service_is_closed(city):
     slots = window_slots(db.session, follow_up, NOW, SETTINGS)
     city.service.active = False
     with pytest.raises(errors.InvitationClosed):
-        ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+        follow_ops.hold_for_invitation(db.session, follow_up, slots[0].start, NOW, SETTINGS)
 
 
 def test_back_office_time_keeps_no_address_to_mail(city):
@@ -312,6 +313,6 @@ def test_back_office_time_keeps_no_address_to_mail(city):
     )
     follow_up, _ = _plan(city, _dossier(city), invited=False, back_office=True)
     slots = window_slots(db.session, follow_up, NOW, SETTINGS, AudienceKind.STAFF)
-    visit = ops.book_follow_up_now(db.session, follow_up, slots[0].start, NOW, SETTINGS)
+    visit = follow_ops.book_follow_up_now(db.session, follow_up, slots[0].start, NOW, SETTINGS)
     assert (visit.channel, visit.email) == ("back_office", None)
     assert visit.reminder_sent_at == NOW

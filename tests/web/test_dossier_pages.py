@@ -16,13 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.booking.settings import BookingSettings
-from portal.dossiers.operations import (
-    FollowUpPlan,
-    contact_from_visit,
-    open_dossier,
-    plan_follow_up,
-    tell_owner,
-)
+from portal.dossiers.follow_up_operations import FollowUpPlan, plan_follow_up
+from portal.dossiers.operations import contact_from_visit, open_dossier, tell_owner
 from portal.extensions import db
 from portal.models import (
     Appointment,

@@ -21,6 +21,7 @@ import portal
 from portal.booking.operations import ContactDetails
 from portal.booking.retention import ERASED_NAME, purge
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.extensions import db
 from portal.models import (
@@ -38,6 +39,7 @@ from portal.models import (
 from portal.staff.accounts import hash_password
 from portal.timeutil import local_datetime
 from tests.builders import build_city
+from tests.web.booking_helpers import csrf_of
 from tests.web.staff_helpers import new_client, sign_in
 
 MONDAY = date(2026, 12, 7)
@@ -118,10 +120,12 @@ def test_a_dossier_closed_longer_than_the_retention_period_is_erased(city):
     old = _dossier(city, 430)
     ops.set_status(db.session, old, DossierStatus.WAITING_OTHER, NOW - 420 * DAY, waiting_for="DVZ")
     _close(old, 400)
-    follow_up, _ = ops.plan_follow_up(
+    follow_up, _ = follow_ops.plan_follow_up(
         db.session,
         old,
-        ops.FollowUpPlan([city.service], 1, city.staff[0], MONDAY - 420 * DAY, MONDAY - 410 * DAY),
+        follow_ops.FollowUpPlan(
+            [city.service], 1, city.staff[0], MONDAY - 420 * DAY, MONDAY - 410 * DAY
+        ),
         invited=True,
         now=NOW - 425 * DAY,
         settings=SETTINGS,
@@ -189,10 +193,12 @@ def _dossier_urls(app, dossier: Dossier, follow_up: FollowUp) -> list[str]:
 
 def test_the_dossier_pages_write_audit_rows_without_personal_data(app, city, frozen_clock):
     dossier = _dossier(city, 3)
-    follow_up, _ = ops.plan_follow_up(
+    follow_up, _ = follow_ops.plan_follow_up(
         db.session,
         dossier,
-        ops.FollowUpPlan([city.service], 1, city.staff[0], MONDAY + 7 * DAY, MONDAY + 13 * DAY),
+        follow_ops.FollowUpPlan(
+            [city.service], 1, city.staff[0], MONDAY + 7 * DAY, MONDAY + 13 * DAY
+        ),
         invited=True,
         now=NOW,
         settings=SETTINGS,
@@ -216,6 +222,48 @@ def test_the_dossier_pages_write_audit_rows_without_personal_data(app, city, fro
         written = json.dumps([event.subject, event.reference, event.detail], ensure_ascii=False)
         for value in PERSONAL:
             assert value not in written, (event.subject, written)
+
+
+def test_an_erased_dossier_is_a_record_that_changes_no_more(app, city, frozen_clock):
+    dossier = _dossier(city, 500)
+    follow_up, _ = follow_ops.plan_follow_up(
+        db.session,
+        dossier,
+        follow_ops.FollowUpPlan(
+            [city.service], 1, city.staff[0], MONDAY - 480 * DAY, MONDAY - 470 * DAY
+        ),
+        invited=True,
+        now=NOW - 490 * DAY,
+        settings=SETTINGS,
+    )
+    _close(dossier, 400)
+    assert _purge().dossiers == 1
+    db.session.commit()
+    with pytest.raises(ops.DossierErased):
+        ops.add_note(db.session, dossier, city.staff[0], "nog iets", NOW)
+    with pytest.raises(ops.DossierErased):
+        ops.set_status(db.session, dossier, DossierStatus.OPEN, NOW)
+    db.session.rollback()
+
+    client = new_client(app)
+    assert sign_in(client, city.staff[0].email, PASSWORD).status_code == 302
+    url = f"/medewerkers/dossiers/{dossier.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "kan niet meer veranderen" in page
+    for form in ("/notitie", "/stand", "/overdragen", "/koppelen", "/uitnodiging/"):
+        assert f'action="{url}{form}' not in page, form
+    assert f"uitnodiging/{follow_up.id}/" not in page, "no resend, extend or revoke"
+    token = csrf_of(page)
+    for path, field, value in (
+        ("/notitie", "note-body", "Sara belde terug"),
+        ("/stand", "status-status", "open"),
+    ):
+        refused = client.post(url + path, data={"csrf_token": token, field: value})
+        assert refused.status_code == 302, path
+        assert "kan niet meer veranderen" in client.get(refused.location).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Dossier, dossier.id).status == DossierStatus.CLOSED
+    assert db.session.scalars(select(DossierNote)).all() == []
 
 
 def _portal_modules():

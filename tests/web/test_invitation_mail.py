@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.booking.settings import BookingSettings
 from portal.booking.window import window_days, window_times
-from portal.dossiers import operations as ops
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers.mail import (
     dossier_url,
     invitation_url,
@@ -60,12 +60,12 @@ def _book(app, invited):
     """Use the invitation: hold its first free time and book it."""
     follow_up = db.session.get(FollowUp, invited.follow_up_id)
     settings = BookingSettings.from_config(app.config)
-    services = ops.follow_up_services(db.session, follow_up)
+    services = follow_ops.follow_up_services(db.session, follow_up)
     audience = follow_up.audience()
     day = min(window_days(db.session, services, 1, audience, DEMO_NOW))
     slot = window_times(db.session, services, 1, audience, day, DEMO_NOW)[0]
-    hold, _ = ops.hold_for_invitation(db.session, follow_up, slot.start, DEMO_NOW, settings)
-    visit = ops.book_invitation(db.session, follow_up, hold, DEMO_NOW, settings)
+    hold, _ = follow_ops.hold_for_invitation(db.session, follow_up, slot.start, DEMO_NOW, settings)
+    visit = follow_ops.book_invitation(db.session, follow_up, hold, DEMO_NOW, settings)
     db.session.commit()
     return visit
 
@@ -138,14 +138,14 @@ def test_the_reminder_goes_out_once_before_the_window_closes(app, smtp, language
 def invite_again(app, invited, *, last):
     """A second invitation of the same dossier with a later window; its id."""
     dossier = db.session.get(Dossier, invited.dossier_id)
-    plan = ops.FollowUpPlan(
+    plan = follow_ops.FollowUpPlan(
         services=[invited.city.service],
         persons=1,
         staff=invited.city.staff[0],
         earliest=DEMO_NOW.date() + timedelta(days=10),
         latest=DEMO_NOW.date() + timedelta(days=last),
     )
-    follow_up, _ = ops.plan_follow_up(
+    follow_up, _ = follow_ops.plan_follow_up(
         db.session,
         dossier,
         plan,
@@ -165,7 +165,7 @@ def test_no_reminder_for_a_used_or_revoked_invitation(app, how):
     if how == "used":
         _book(app, invited)
     elif how == "revoked":
-        ops.revoke(db.session, follow_up, DEMO_NOW)
+        follow_ops.revoke(db.session, follow_up, DEMO_NOW)
         db.session.commit()
     assert send_invitation_reminders(db.session, DEMO_NOW, days_before=3) == 0
     db.session.commit()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal.booking.settings import BookingSettings
 from portal.booking.tokens import manage_token
 from portal.booking.window import window_days, window_times
-from portal.dossiers import operations as ops
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.extensions import db
 from portal.models import (
     Appointment,
@@ -51,12 +51,12 @@ def _booked(app, **kwargs):
     invited = invite(app, **kwargs)
     follow_up = db.session.get(FollowUp, invited.follow_up_id)
     settings = BookingSettings.from_config(app.config)
-    services = ops.follow_up_services(db.session, follow_up)
+    services = follow_ops.follow_up_services(db.session, follow_up)
     audience = follow_up.audience()
     day = min(window_days(db.session, services, 1, audience, DEMO_NOW))
     slot = window_times(db.session, services, 1, audience, day, DEMO_NOW)[0]
-    hold, _ = ops.hold_for_invitation(db.session, follow_up, slot.start, DEMO_NOW, settings)
-    visit = ops.book_invitation(db.session, follow_up, hold, DEMO_NOW, settings)
+    hold, _ = follow_ops.hold_for_invitation(db.session, follow_up, slot.start, DEMO_NOW, settings)
+    visit = follow_ops.book_invitation(db.session, follow_up, hold, DEMO_NOW, settings)
     db.session.commit()
     path = "/afspraak/beheer/" + manage_token(app.config["SECRET_KEY"], visit.manage_nonce)
     return invited, visit, path

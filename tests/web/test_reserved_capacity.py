@@ -24,6 +24,7 @@ from portal.booking.errors import InvitationUsed, OutsideWindow, SlotTaken
 from portal.booking.operations import ContactDetails, book_hold, place_hold
 from portal.booking.selection import free_slot_at
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.dossiers.windows import window_slots
 from portal.extensions import db
@@ -106,7 +107,7 @@ def set_reservation(app, team_id: int, percent: int, release_days: int) -> None:
 
 def follow_up(city, first: date, last: date, *, clerk: int = 0, invited=True, **kwargs):
     """A follow-up of Sara's dossier (in the caller's app context), committed."""
-    plan = ops.FollowUpPlan(
+    plan = follow_ops.FollowUpPlan(
         services=[db.session.get(Service, city["service"])],
         persons=1,
         staff=db.session.get(StaffMember, city["staff"][clerk]),
@@ -115,7 +116,7 @@ def follow_up(city, first: date, last: date, *, clerk: int = 0, invited=True, **
         **kwargs,
     )
     dossier = db.session.get(Dossier, city["dossier"])
-    made, _token = ops.plan_follow_up(
+    made, _token = follow_ops.plan_follow_up(
         db.session, dossier, plan, invited=invited, now=NOW, settings=SETTINGS
     )
     db.session.commit()
@@ -277,10 +278,10 @@ def test_every_offered_time_can_be_booked_and_a_reserved_one_only_by_invitation(
         assert reserved in {slot.start for slot in offered}
         assert all(slot.staff_ids == (city["staff"][1],) for slot in offered)
         for slot in offered[::7]:
-            hold, _token = ops.hold_for_invitation(
+            hold, _token = follow_ops.hold_for_invitation(
                 db.session, invitation, slot.start, NOW, SETTINGS
             )
-            visit = ops.book_invitation(db.session, invitation, hold, NOW, SETTINGS)
+            visit = follow_ops.book_invitation(db.session, invitation, hold, NOW, SETTINGS)
             assert (visit.staff_id, visit.starts_at) == (city["staff"][1], slot.start)
             db.session.rollback()
             db.session.refresh(invitation)
@@ -330,10 +331,10 @@ def _book(city, channel, start, follow_up_id) -> None:
         return
     invitation = db.session.get(FollowUp, follow_up_id)
     if channel == "staff":
-        ops.book_follow_up_now(db.session, invitation, start, NOW, SETTINGS)
+        follow_ops.book_follow_up_now(db.session, invitation, start, NOW, SETTINGS)
         return
-    hold, _token = ops.hold_for_invitation(db.session, invitation, start, NOW, SETTINGS)
-    ops.book_invitation(db.session, invitation, hold, NOW, SETTINGS)
+    hold, _token = follow_ops.hold_for_invitation(db.session, invitation, start, NOW, SETTINGS)
+    follow_ops.book_invitation(db.session, invitation, hold, NOW, SETTINGS)
 
 
 def _used(follow_up_id: int | None) -> bool:

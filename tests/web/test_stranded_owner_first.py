@@ -12,6 +12,7 @@ import pytest
 from portal.booking import errors
 from portal.booking.operations import ContactDetails, move
 from portal.booking.settings import BookingSettings
+from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
 from portal.extensions import db
 from portal.models import Absence, AbsenceKind, DossierSubject
@@ -177,11 +178,11 @@ def test_a_follow_up_asked_to_move_is_offered_times_beyond_its_window_and_can_ta
         db.session, owner=city.staff[2], subject=city.subject, contact=RESIDENT, now=NOW
     )
     thursday, friday = MONDAY + timedelta(days=3), MONDAY + timedelta(days=4)
-    plan = ops.FollowUpPlan([city.service], 1, city.staff[2], thursday, friday)
-    follow_up, _ = ops.plan_follow_up(
+    plan = follow_ops.FollowUpPlan([city.service], 1, city.staff[2], thursday, friday)
+    follow_up, _ = follow_ops.plan_follow_up(
         db.session, dossier, plan, invited=False, now=NOW, settings=SETTINGS
     )
-    visit = ops.book_follow_up_now(
+    visit = follow_ops.book_follow_up_now(
         db.session, follow_up, local_datetime(thursday, time(10)), NOW, SETTINGS
     )
     offered = TimeSuggestions(db.session, NOW).for_visit(visit)
