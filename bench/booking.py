@@ -25,9 +25,10 @@ from flask_migrate import upgrade
 
 from bench.availability import DAYS, FIRST_DAY, NOW, build, count_queries
 from portal import create_app
+from portal.booking.contact import ContactDetails
 from portal.booking.errors import SlotTaken
 from portal.booking.notify import notify_booked
-from portal.booking.operations import ContactDetails, book_hold, place_hold
+from portal.booking.operations import book_hold, place_hold
 from portal.booking.selection import nearest_free_times
 from portal.booking.settings import BookingSettings
 from portal.extensions import db

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from bench.availability import count_queries, median_ms
 from portal import create_app
 from portal.availability import load_availability
-from portal.booking.operations import ContactDetails
+from portal.booking.contact import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.demo import load_demo
 from portal.dossiers import follow_up_operations as follow_ops

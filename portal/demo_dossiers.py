@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .booking.operations import ContactDetails
+from .booking.contact import ContactDetails
 from .booking.settings import BookingSettings
 from .demo_texts_dossiers import CASES, CLOSED, DONE, MISSED, OPEN, SUBJECTS, Case, Follow
 from .dossiers import follow_up_operations as follow_ops
@@ -98,7 +98,7 @@ class _Builder:
         visit = self._upcoming(case, owner) if case.link else None
         if case.link and visit is None:
             return False
-        contact = ops.contact_from_visit(visit) if visit else _contact(case.resident)
+        contact = ContactDetails.kept_by(visit) if visit else _contact(case.resident)
         opened = self.at(case.opened)
         dossier = ops.open_dossier(
             self.session,

@@ -16,11 +16,11 @@ from functools import wraps
 from flask import Response, current_app, jsonify, request
 
 from ..antibot import api_write_limit
+from ..booking.contact import ContactDetails
 from ..booking.errors import BookingError, HoldExpired, OutsideWindow, SlotTaken
 from ..booking.holds import find_hold, hold_services
 from ..booking.notify import notify, notify_booked
 from ..booking.operations import (
-    ContactDetails,
     book_hold,
     can_change,
     cancel,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ..booking.operations import ContactDetails
+from ..booking.contact import ContactDetails
 from ..booking.selection import MAX_SERVICES_PER_VISIT
 from ..dossiers.follow_up_operations import MAX_WINDOW_DAYS
 from ..extensions import db

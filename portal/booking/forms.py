@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 
 from ..i18n import LANGUAGES, _l
 from ..spoken_languages import OTHER, spoken_language_choices
-from .operations import ContactDetails
+from .contact import ContactDetails
 
 PHONE_PATTERN = re.compile(r"^[0-9 +()./-]{6,40}$")
 # Control characters have no place in a name or a remark (and break mail headers).

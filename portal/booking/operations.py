@@ -12,7 +12,6 @@ write, which also makes SQLite open its transaction before the SAVEPOINT.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
@@ -34,6 +33,7 @@ from ..models import (
 from ..scheduling import FreeSlot, intervals
 from ..scheduling.audience import Audience, AudienceKind
 from ..timeutil import end_of_local_day, start_of_local_day, to_local
+from .contact import ContactDetails
 from .errors import (
     ActivationExpired,
     HoldExpired,
@@ -46,20 +46,6 @@ from .errors import (
 from .selection import free_slot_at
 from .settings import BookingSettings
 from .tokens import manage_token, new_hold_token, token_hash
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    """Who comes, how to reach them, and how to talk with them at the counter."""
-
-    name: str
-    email: str | None
-    phone: str | None = None
-    language: str = "nl"
-    spoken_language: str | None = None
-    spoken_language_other: str | None = None
-    interpreter_needed: bool = False
-    remark: str = ""
 
 
 def release_stale_claims(
@@ -251,13 +237,7 @@ def book_hold(
         starts_at=hold.starts_at,
         ends_at=hold.ends_at,
         persons=hold.persons,
-        resident_name=contact.name,
-        email=contact.email,
-        phone=contact.phone,
-        language=contact.language,
-        spoken_language=contact.spoken_language,
-        spoken_language_other=contact.spoken_language_other,
-        interpreter_needed=contact.interpreter_needed,
+        **contact.columns(),
         remark=contact.remark,
         channel=channel,
         created_at=now,

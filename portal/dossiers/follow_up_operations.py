@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from ..booking.contact import ContactDetails
 from ..booking.errors import InvitationClosed, InvitationUsed, OutsideWindow
 from ..booking.notify import BACK_OFFICE_CHANNEL
 from ..booking.operations import book_hold, place_hold
@@ -34,7 +35,7 @@ from ..models import (
 )
 from ..scheduling.audience import AudienceKind
 from ..timeutil import end_of_local_day, local_today, to_local
-from .operations import contact_of, tell_owner
+from .operations import tell_owner
 
 # How long an invitation may run at most (the window's last day).
 MAX_WINDOW_DAYS = 366
@@ -175,7 +176,7 @@ def _booked(
     visit = book_hold(
         session,
         hold,
-        contact_of(follow_up.dossier),
+        ContactDetails.kept_by(follow_up.dossier),
         now,
         settings,
         channel=channel,

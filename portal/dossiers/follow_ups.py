@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..booking.contact import ContactDetails
 from ..booking.errors import OutsideWindow
 from ..booking.settings import BookingSettings
 from ..extensions import db
@@ -44,7 +45,7 @@ from . import blueprint, queries
 from .follow_up_forms import ANY_COLLEAGUE, PlanChoices, PlanForm, default_window, plan_values
 from .follow_up_operations import FollowUpPlan, plan_follow_up
 from .mail import invitation_url, queue_invitation_mail
-from .operations import contact_from_visit, open_dossier
+from .operations import open_dossier
 
 # The plan forms' one-time keys this browser already used (key → follow-up id).
 PLANNED_KEY = "planned_follow_ups"
@@ -302,7 +303,7 @@ def plan_page():
             db.session,
             owner=owner,
             subject=values.subject,
-            contact=contact_from_visit(context.visit),
+            contact=ContactDetails.kept_by(context.visit),
             now=now,
             from_visit=context.visit,
         )

@@ -23,8 +23,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from ..booking.contact import ContactDetails
 from ..booking.forms import NO_CONTROL
-from ..booking.operations import ContactDetails
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from ..models import DossierStatus
 from ..spoken_languages import OTHER

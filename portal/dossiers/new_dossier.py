@@ -16,6 +16,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ..booking.contact import ContactDetails
 from ..extensions import db
 from ..i18n import _, current_language
 from ..models import Appointment, AuditAction, DossierSubject, StaffMember, Team
@@ -32,7 +33,7 @@ from ..staff.audit import record
 from ..timeutil import local_today, utcnow
 from . import blueprint
 from .forms import DossierForm
-from .operations import contact_from_visit, open_dossier
+from .operations import open_dossier
 from .queries import audit_dossier, team_colleagues, team_subjects
 
 
@@ -72,7 +73,7 @@ def _fill_in(form: DossierForm, visit: Appointment | None) -> None:
         form.owner_id.data = str(visit.staff_id)
     if visit is None:
         return
-    contact = contact_from_visit(visit)
+    contact = ContactDetails.kept_by(visit)
     form.name.data = contact.name
     form.email.data = contact.email or ""
     form.phone.data = contact.phone or ""

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..booking.operations import ContactDetails
+from ..booking.contact import ContactDetails
 from ..models import (
     Appointment,
     Dossier,
@@ -37,19 +37,6 @@ def _ensure_kept(dossier: Dossier) -> None:
         raise DossierErased(dossier.reference)
 
 
-def contact_of(dossier: Dossier) -> ContactDetails:
-    """The resident's details as the dossier keeps them: a follow-up never asks again."""
-    return ContactDetails(
-        name=dossier.resident_name,
-        email=dossier.email,
-        phone=dossier.phone,
-        language=dossier.language,
-        spoken_language=dossier.spoken_language,
-        spoken_language_other=dossier.spoken_language_other,
-        interpreter_needed=dossier.interpreter_needed,
-    )
-
-
 def open_dossier(
     session: Session,
     *,
@@ -66,13 +53,7 @@ def open_dossier(
         team_id=owner.team_id,
         owner_id=owner.id,
         subject_id=subject.id,
-        resident_name=contact.name,
-        email=contact.email,
-        phone=contact.phone,
-        language=contact.language,
-        spoken_language=contact.spoken_language,
-        spoken_language_other=contact.spoken_language_other,
-        interpreter_needed=contact.interpreter_needed,
+        **contact.columns(),
         due_on=due_on,
         created_at=now,
     )
@@ -81,19 +62,6 @@ def open_dossier(
     if from_visit is not None:
         link_visit(session, dossier, from_visit)
     return dossier
-
-
-def contact_from_visit(visit: Appointment) -> ContactDetails:
-    """The details a visit holds, to open a dossier without retyping them."""
-    return ContactDetails(
-        name=visit.resident_name,
-        email=visit.email,
-        phone=visit.phone,
-        language=visit.language,
-        spoken_language=visit.spoken_language,
-        spoken_language_other=visit.spoken_language_other,
-        interpreter_needed=visit.interpreter_needed,
-    )
 
 
 def link_visit(session: Session, dossier: Dossier, visit: Appointment) -> None:

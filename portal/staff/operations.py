@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..availability import STAFF_HORIZON_DAYS, Availability, load_availability
+from ..booking.contact import ContactDetails
 from ..booking.errors import BookingError
 from ..booking.notify import notify, notify_booked
-from ..booking.operations import ContactDetails, book_hold, cancel, move, place_hold
+from ..booking.operations import book_hold, cancel, move, place_hold
 from ..booking.settings import BookingSettings
 from ..i18n import _l
 from ..models import Appointment, AppointmentStatus, AuditAction, Service, StaffMember

@@ -23,6 +23,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.booking.contact import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
@@ -106,7 +107,7 @@ def ids(live_server) -> DossierIds:
             db.session,
             owner=clerk,
             subject=subject,
-            contact=ops.contact_from_visit(visit),
+            contact=ContactDetails.kept_by(visit),
             now=now,
             due_on=today,
             from_visit=visit,
@@ -288,7 +289,7 @@ def _new_invitation(live_server, language: str) -> str:
         team = db.session.get(Team, clerk.team_id)
         subject = _subject(team.id)
         visit = db.session.get(Appointment, _free_visit(live_server))
-        contact = ops.contact_from_visit(visit)
+        contact = ContactDetails.kept_by(visit)
         contact = replace(contact, language=language)
         dossier = ops.open_dossier(
             db.session, owner=clerk, subject=subject, contact=contact, now=now

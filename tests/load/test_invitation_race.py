@@ -15,8 +15,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.booking.contact import ContactDetails
 from portal.booking.errors import InvitationUsed, SlotTaken
-from portal.booking.operations import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops

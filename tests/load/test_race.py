@@ -10,8 +10,9 @@ import threading
 
 from sqlalchemy import func, select
 
+from portal.booking.contact import ContactDetails
 from portal.booking.errors import SlotTaken
-from portal.booking.operations import ContactDetails, book_hold, place_hold
+from portal.booking.operations import book_hold, place_hold
 from portal.booking.settings import BookingSettings
 from portal.extensions import db
 from portal.models import Appointment, AppointmentStatus

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.booking.operations import ContactDetails
+from portal.booking.contact import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.extensions import db
 from portal.models import Appointment, Service, StaffMember

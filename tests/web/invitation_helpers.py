@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from portal.booking.operations import ContactDetails
+from portal.booking.contact import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops

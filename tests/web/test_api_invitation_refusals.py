@@ -11,7 +11,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from portal import create_app
-from portal.booking.operations import ContactDetails
+from portal.booking.contact import ContactDetails
 from portal.dossiers.operations import open_dossier, set_status
 from portal.extensions import db
 from portal.models import (

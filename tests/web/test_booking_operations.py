@@ -8,16 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.booking import errors
+from portal.booking.contact import ContactDetails
 from portal.booking.holds import can_extend, extend_hold, find_hold
-from portal.booking.operations import (
-    ContactDetails,
-    book_hold,
-    cancel,
-    confirm,
-    find_appointment,
-    move,
-    place_hold,
-)
+from portal.booking.operations import book_hold, cancel, confirm, find_appointment, move, place_hold
 from portal.booking.selection import free_slot_at, nearest_free_times, resolve_services
 from portal.booking.settings import BookingSettings
 from portal.booking.tokens import manage_token

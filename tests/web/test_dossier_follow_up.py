@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.booking.operations import ContactDetails
+from portal.booking.contact import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.dossiers.follow_up_operations import FollowUpPlan, plan_follow_up
 from portal.dossiers.operations import open_dossier

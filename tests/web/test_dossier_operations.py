@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.booking import errors
-from portal.booking.operations import ContactDetails, cancel, move
+from portal.booking.contact import ContactDetails
+from portal.booking.operations import cancel, move
 from portal.booking.settings import BookingSettings
 from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
@@ -76,7 +77,7 @@ def test_a_dossier_keeps_the_contact_details_once_and_links_its_visits(city):
     dossier = _dossier(city)
     assert dossier.reference.startswith("D-") and len(dossier.reference) == 9
     assert dossier.team_id == city.team.id and dossier.status == DossierStatus.OPEN
-    assert ops.contact_of(dossier) == SARA
+    assert ContactDetails.kept_by(dossier) == SARA
 
     note = ops.add_note(db.session, dossier, city.staff[1], "Huurcontract ontbreekt", NOW)
     assert note.author_id == city.staff[1].id

@@ -15,9 +15,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.booking.contact import ContactDetails
 from portal.booking.settings import BookingSettings
 from portal.dossiers.follow_up_operations import FollowUpPlan, plan_follow_up
-from portal.dossiers.operations import contact_from_visit, open_dossier, tell_owner
+from portal.dossiers.operations import open_dossier, tell_owner
 from portal.extensions import db
 from portal.models import (
     Appointment,
@@ -130,7 +131,7 @@ def world(dossier_app):
             db.session,
             owner=clerk,
             subject=subject,
-            contact=contact_from_visit(first_visit),
+            contact=ContactDetails.kept_by(first_visit),
             now=DEMO_NOW,
             due_on=DEMO_TODAY,
             from_visit=first_visit,
@@ -139,7 +140,7 @@ def world(dossier_app):
             db.session,
             owner=clerk,
             subject=subject,
-            contact=contact_from_visit(first_visit),
+            contact=ContactDetails.kept_by(first_visit),
             now=DEMO_NOW,
             due_on=DEMO_TODAY + timedelta(days=30),
         )
@@ -151,7 +152,7 @@ def world(dossier_app):
             db.session,
             owner=stranger,
             subject=other_subject,
-            contact=contact_from_visit(_free_visit(other_team)),
+            contact=ContactDetails.kept_by(_free_visit(other_team)),
             now=DEMO_NOW,
         )
         service = db.session.scalar(

@@ -18,7 +18,7 @@ from wtforms import Form
 from wtforms.fields.core import UnboundField
 
 import portal
-from portal.booking.operations import ContactDetails
+from portal.booking.contact import ContactDetails
 from portal.booking.retention import ERASED_NAME, purge
 from portal.booking.settings import BookingSettings
 from portal.dossiers import follow_up_operations as follow_ops

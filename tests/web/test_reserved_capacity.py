@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from portal.availability import load_availability
+from portal.booking.contact import ContactDetails
 from portal.booking.errors import InvitationUsed, OutsideWindow, SlotTaken
-from portal.booking.operations import ContactDetails, book_hold, place_hold
+from portal.booking.operations import book_hold, place_hold
 from portal.booking.selection import free_slot_at
 from portal.booking.settings import BookingSettings
 from portal.dossiers import follow_up_operations as follow_ops

@@ -10,7 +10,8 @@ from datetime import date, time, timedelta
 import pytest
 
 from portal.booking import errors
-from portal.booking.operations import ContactDetails, move
+from portal.booking.contact import ContactDetails
+from portal.booking.operations import move
 from portal.booking.settings import BookingSettings
 from portal.dossiers import follow_up_operations as follow_ops
 from portal.dossiers import operations as ops
