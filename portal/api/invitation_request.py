@@ -237,15 +237,15 @@ def read_invite(body: dict, now: datetime) -> InviteRequest:
     )
 
 
-# The resident's members and the dossier's attributes they update.
-_CONTACT_MEMBERS = {"name": "resident_name", "email": "email", "phone": "phone"}
+# The resident's members an invitation request may update on an existing dossier.
+_CONTACT_MEMBERS = ("name", "email", "phone", "language")
 
 
 def update_contact(dossier: Dossier, contact: ContactDetails, sent: frozenset[str]) -> None:
     """Newer details from the case software replace the dossier's name, e-mail address,
     phone and mail language, but only those the request sent: the rest stays."""
-    for member, attribute in _CONTACT_MEMBERS.items():
+    columns = contact.columns()
+    for member in _CONTACT_MEMBERS:
         if member in sent:
-            setattr(dossier, attribute, getattr(contact, attribute.removeprefix("resident_")))
-    if "language" in sent:
-        dossier.language = contact.language
+            column = "resident_name" if member == "name" else member
+            setattr(dossier, column, columns[column])

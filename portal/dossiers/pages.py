@@ -19,7 +19,7 @@ and commit once.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -46,6 +46,7 @@ from .queries import (
     EXPIRING_DAYS,
     STATUS_LABELS,
     audit_dossier,
+    closing_by,
     dossier_follow_ups,
     dossier_or_404,
     dossier_overview,
@@ -189,7 +190,7 @@ def _dossier_page(
         status_labels=STATUS_LABELS,
         mail_language=LANGUAGES.get(dossier.language, dossier.language),
         today=local_today(now),
-        closing_by=local_today(now) + timedelta(days=EXPIRING_DAYS),
+        closing_by=closing_by(local_today(now)),
         now=now,
         local_date=local_date,
         local_time=local_time,

@@ -37,6 +37,14 @@ from ..staff.audit import record
 
 # An open invitation whose window closes within this many days is highlighted.
 EXPIRING_DAYS = 3
+
+
+def closing_by(today: date) -> date:
+    """An open invitation whose last day is on or before this day is "closing soon"
+    (in the list of invitations and on the dossier page alike)."""
+    return today + timedelta(days=EXPIRING_DAYS)
+
+
 # Unused invitations that ran out this long ago or less are still listed.
 EXPIRED_SHOWN_DAYS = 30
 # The notification list shows this many lines at most.
@@ -209,7 +217,7 @@ def unused_invitations(
         )
         .order_by(FollowUp.expires_at, FollowUp.id)
     ).all()
-    closing = today + timedelta(days=EXPIRING_DAYS)
+    closing = closing_by(today)
     lines = []
     for follow_up in follow_ups:
         state = follow_up.state(now)
