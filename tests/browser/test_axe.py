@@ -33,14 +33,22 @@ def _first_service(page) -> str:
     return page.locator("input[name=dienst]").first.get_attribute("value")
 
 
-def _go_to_later_day(page, selector: str = "td.free a") -> None:
-    """Follow a free day after today in the month calendar, the next month if need be."""
-    days = later_day_links(page, selector)
-    if not days:
+def _go_to_later_day(page, selector: str = "td.free a", min_times: int = 1) -> None:
+    """Follow a free day after today in the month calendar (the next month if need be)
+    that offers at least ``min_times`` times: the demo's near days can be nearly full,
+    and the tests of all languages book on the same portal."""
+    origin = page.url.split("/afspraak/")[0]
+    for _month in range(2):
+        month_url = page.url
+        for href in [link.get_attribute("href") for link in later_day_links(page, selector)]:
+            page.goto(origin + href)
+            if page.locator("input[name=start]").count() >= min_times:
+                return
+        page.goto(month_url)
+        if not page.locator(".month-nav a").count():
+            break
         page.locator(".month-nav a").last.click()
-        days = later_day_links(page, selector)
-    assert days, f"no free day after today on {page.url}"
-    days[0].click()
+    raise AssertionError(f"no later day with {min_times} free times from {page.url}")
 
 
 def _go_to_other_day(page, visit_start) -> None:
@@ -119,7 +127,8 @@ def test_booking_and_manage_pages(live_server, new_page, screenshots, language):
     page = new_page()
     page.goto(live_server(f"/afspraak?lang={language}"))
     page.goto(live_server(f"/afspraak/dag?dienst={_first_service(page)}&personen=1"))
-    _go_to_later_day(page)
+    # A time to book, one someone else takes, and one held until it runs out.
+    _go_to_later_day(page, min_times=4)
     time_url = page.url
 
     page.locator("input[name=start]").first.check()
