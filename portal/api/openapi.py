@@ -71,6 +71,11 @@ _SCHEMAS = {
                 "description": "Documents to bring, per language code.",
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},
             },
+            "keywords": {
+                "type": "object",
+                "description": "Everyday words the service is searched by, per language code.",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
             "team": {
                 "type": "object",
                 "required": ["id", "code", "names"],

@@ -18,6 +18,7 @@ def service_json(service: Service) -> dict:
         "names": {text.language: text.name for text in texts},
         "descriptions": {text.language: text.description for text in texts if text.description},
         "documents": {text.language: text.document_list for text in texts if text.documents},
+        "keywords": {text.language: text.keyword_list for text in texts if text.keyword_list},
         "team": {
             "id": service.team.id,
             "code": service.team.code,

@@ -53,11 +53,18 @@ class ServiceText(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # One document per line.
     documents: Mapped[str] = mapped_column(Text, default="")
+    # Everyday words residents search the service by ("paspoort", "trouwen"), comma-separated.
+    keywords: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     @property
     def document_list(self) -> list[str]:
         """The documents to bring, one per entry."""
         return [line.strip() for line in self.documents.splitlines() if line.strip()]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        """The search keywords, one per entry."""
+        return [word.strip() for word in (self.keywords or "").split(",") if word.strip()]
 
 
 class Service(db.Model):

@@ -32,6 +32,7 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l, text_direction
 from ..models import Channel, Service
 from ..models.services import DURATION_UNIT_MINUTES as UNIT
 from ..staff.access import parse_id
+from .service_keywords import keywords_field
 from .service_operations import CODE_MAX_LENGTH, ServiceSettings, TextValues
 
 # The ranges a planner may choose from (the database checks the outer bounds too).
@@ -108,7 +109,8 @@ def _text_form(language: str) -> type[Form]:
     required = language == DEFAULT_LANGUAGE
 
     class ServiceTextForm(Form):
-        """A service's name, explanation and documents to bring in one language."""
+        """A service's name, explanation, documents to bring and search keywords in one
+        language."""
 
         name = StringField(
             _l("Naam (verplicht)") if required else _l("Naam"),
@@ -142,10 +144,12 @@ def _text_form(language: str) -> type[Form]:
             filters=[_tidy_lines],
             render_kw={**attrs, "rows": 3},
         )
+        keywords = keywords_field(attrs)
 
         def validate_name(self, field) -> None:
             """The Dutch name is required; another language needs a name as soon as it
-            has any text (residents would otherwise see a service without a name)."""
+            has any text or keyword (residents would otherwise see a service without a
+            name)."""
             if field.data:
                 return
             if required:
@@ -154,12 +158,16 @@ def _text_form(language: str) -> type[Form]:
                 raise ValidationError(
                     _l("Vul ook de naam in, of maak de uitleg en de documenten leeg.")
                 )
+            if self.keywords.data:
+                raise ValidationError(_l("Vul ook de naam in, of maak de zoekwoorden leeg."))
 
         def values(self) -> TextValues | None:
             """The texts as entered, or None when the language has none."""
             if not self.name.data:
                 return None
-            return TextValues(self.name.data, self.description.data, self.documents.data)
+            return TextValues(
+                self.name.data, self.description.data, self.documents.data, self.keywords.data
+            )
 
     return ServiceTextForm
 
@@ -368,6 +376,7 @@ def initial_data(service: Service) -> dict:
                 "name": text.name,
                 "description": text.description,
                 "documents": text.documents,
+                "keywords": text.keywords,
             }
     return data
 

@@ -37,11 +37,12 @@ class TextState(StrEnum):
 @dataclass(frozen=True)
 class TextValues:
     """A service's texts in one language as a planner entered them (documents one per
-    line, already tidied)."""
+    line, search keywords comma-separated, already tidied)."""
 
     name: str
     description: str
     documents: str
+    keywords: str
 
 
 @dataclass(frozen=True)

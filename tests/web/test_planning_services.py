@@ -296,6 +296,7 @@ def test_editing_saves_every_field(services_app, planner):
             "text_tr-name": "",
             "text_tr-description": "",
             "text_tr-documents": "",
+            "text_tr-keywords": "",
         },
     )
     response = planner.post(edit_url(sid), data=data)
