@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from babel import Locale, UnknownLocaleError
-from flask_babel import format_date, format_decimal, format_percent, format_time
+from flask_babel import format_date, format_decimal, format_percent
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import _, current_language, ngettext
+from ..language_names import language_name
+from ..locale_text import join_date_time, time_span
 from ..models import Absence, Counter, RotaPlan, Service, ShiftKind, StaffMember
 from ..scheduling.rota_input import CounterTurn
-from ..spoken_languages import BY_CODE
 from ..timeutil import end_of_local_day, start_of_local_day, to_local
 
 # A turn in a form: its start in UTC, as ISO 8601 ("2026-12-14T08:00:00+00:00").
@@ -44,12 +44,12 @@ def turn_key(turn: CounterTurn) -> str:
 
 
 def turn_label(turn: CounterTurn) -> str:
-    """A turn as staff read it: "maandag 14 december 09:00–12:30" (Brussels time)."""
+    """A turn as staff read it: "maandag 14 december, 09:00–12:30" (Brussels time; the
+    date and the times joined the way the locale joins them)."""
     start, end = to_local(turn.start), to_local(turn.end)
-    return "{} {}–{}".format(
+    return join_date_time(
         format_date(start.date(), "EEEE d MMMM"),
-        format_time(start.time(), "HH:mm"),
-        format_time(end.time(), "HH:mm"),
+        time_span(start.time(), end.time(), "HH:mm"),
     )
 
 
@@ -386,7 +386,8 @@ def report_view(session: Session, report: dict | None) -> ReportView:
         if service is not None:
             what = _("niemand voor %(service)s", service=service.name(current_language()))
         elif entry.get("language"):
-            what = _("niemand die %(language)s spreekt", language=language_name(entry["language"]))
+            name = language_name(entry["language"], current_language(), label=False)
+            what = _("niemand die %(language)s spreekt", language=name)
         else:
             continue
         uncovered.append(UncoveredLine(start, end, what))
@@ -399,13 +400,3 @@ def report_view(session: Session, report: dict | None) -> ReportView:
         target=_percent(target),
         explanation=_explanation(demand, target) if report else None,
     )
-
-
-def language_name(code: str) -> str:
-    """A language's name in the reader's language (Babel), else in Dutch, else the code."""
-    try:
-        name = Locale.parse(current_language()).languages.get(code)
-    except (ValueError, UnknownLocaleError):
-        name = None
-    known = BY_CODE.get(code)
-    return name or (known.dutch if known else code)

@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from ..booking.topics import topic_label
 from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language
+from ..language_names import language_name
 from ..models import Service, Team
 from ..models.base import MAX_ID
-from ..spoken_languages import BY_CODE
 from ..staff import blueprint
 from ..staff.access import (
     ALL_TEAMS,
@@ -56,8 +56,10 @@ def state_label(state: TextState) -> str:
 
 
 def language_names(codes: list[str]) -> str:
-    """The languages a person speaks, by their Dutch names (codes for unknown ones)."""
-    return ", ".join(BY_CODE[code].dutch if code in BY_CODE else code for code in codes)
+    """The languages a person speaks, named in the reader's language as inside a sentence
+    ("spreekt Frans, Arabisch"; "parle français, arabe")."""
+    language = current_language()
+    return ", ".join(language_name(code, language, label=False) for code in codes)
 
 
 def _service_or_404(service_id: int) -> Service:

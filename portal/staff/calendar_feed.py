@@ -36,6 +36,7 @@ from ..models import (
     Team,
 )
 from ..notifications.summary import local_time
+from ..spoken_languages import spoken_language_text
 from ..timeutil import isoformat_local
 from .access import can_see_team, filter_visible_visits, parse_id, visit_list_options
 
@@ -205,18 +206,21 @@ def visit_event(visit: Appointment, scope: CalendarScope, language: str, now: da
     """One visit as a calendar event, in the column of its clerk (or of its counter)."""
     resource = visit.counter_id if scope.kind == "counter" else visit.staff_id
     editable = can_drag(visit, now)
+    title = _(
+        "%(time)s %(reference)s · %(services)s (%(persons)s)",
+        time=local_time(visit.starts_at),
+        reference=visit.reference,
+        services=service_names(visit, language),
+        persons=persons_text(visit.persons),
+    )
+    # The language at the counter, in the reader's language and in itself.
+    spoken = spoken_language_text(visit.spoken_language, visit.spoken_language_other, language)
     return {
         "id": str(visit.id),
         "resourceIds": [str(resource)] if resource is not None else [],
         "start": isoformat_local(visit.starts_at),
         "end": isoformat_local(visit.ends_at),
-        "title": _(
-            "%(time)s %(reference)s · %(services)s (%(persons)s)",
-            time=local_time(visit.starts_at),
-            reference=visit.reference,
-            services=service_names(visit, language),
-            persons=persons_text(visit.persons),
-        ),
+        "title": f"{title} · {spoken}" if spoken else title,
         "url": url_for("staff.visit", visit_id=visit.id),
         "editable": editable,
         "startEditable": editable,
@@ -228,6 +232,7 @@ def visit_event(visit: Appointment, scope: CalendarScope, language: str, now: da
             "resident": visit.resident_name,
             "staff": visit.staff.name,
             "counter": visit.counter.number if visit.counter is not None else None,
+            "language": spoken or None,
         },
     }
 

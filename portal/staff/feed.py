@@ -30,7 +30,7 @@ from ..extensions import db
 from ..i18n import _, ngettext
 from ..models import Appointment, AppointmentService, AppointmentStatus, AuditAction, StaffMember
 from ..notifications.ics import PRODID, UID_DOMAIN
-from ..spoken_languages import BY_CODE, OTHER, OTHER_LABEL
+from ..spoken_languages import spoken_language_label
 from ..timeutil import (
     CITY_TZ,
     as_utc,
@@ -193,16 +193,6 @@ def _brussels_timezone(first: date, last: date) -> bytes:
     return Timezone.from_tzid(CITY_TZ.key, first_date=first, last_date=last).to_ical()
 
 
-def _language_name(visit: Appointment) -> str | None:
-    """The language spoken at the counter, named in Dutch for staff."""
-    if not visit.spoken_language:
-        return None
-    if visit.spoken_language == OTHER:
-        return visit.spoken_language_other or str(OTHER_LABEL)
-    known = BY_CODE.get(visit.spoken_language)
-    return known.dutch if known else visit.spoken_language
-
-
 def visit_title(visit: Appointment) -> str:
     """The event's title: reference, services in Dutch, and the persons when more than one."""
     services = ", ".join(service.name("nl") for service in visit.services)
@@ -217,7 +207,8 @@ def visit_notes(visit: Appointment, portal_url: str | None) -> str:
     """The event's notes: language, interpreter, the stage of a pending visit, and where
     to open the visit (with the resident's details) in the workspace."""
     lines = []
-    language = _language_name(visit)
+    # The feed's language (Dutch) and the language's own name: "Tsjetsjeens · Нохчийн".
+    language = spoken_language_label(visit.spoken_language, visit.spoken_language_other)
     if language:
         lines.append(_("Taal aan de balie: %(language)s", language=language))
     if visit.interpreter_needed:
