@@ -33,6 +33,10 @@ class DefaultConfig:
     # Where the city hall is, as mails and calendar files say it.
     CITY_HALL_NAME = "Stadhuis – Centraal Onthaal en Burgerzaken"
     CITY_HALL_ADDRESS = "Grote Markt 1, 9999 Demostad"
+    # The number residents without e-mail (or internet) call: on the printout, the
+    # "manage with a code" page and the start page. A made-up demo number; set
+    # PORTAL_CITY_HALL_PHONE to the city's own ("" hides the sentences that need it).
+    CITY_HALL_PHONE = "09 999 00 00"
     # The address mails link to. Links made outside a request (reminders) need it.
     BASE_URL = "http://127.0.0.1:5000"
 
@@ -57,8 +61,16 @@ class DefaultConfig:
     # set PORTAL_REDIS_URL in production so that every worker shares the counts.
     RATELIMIT_HOLD = "10 per minute;40 per hour"
     RATELIMIT_BOOK = "5 per minute;20 per hour"
+    # Activation mails sent again or to a corrected address, from the "almost done" page.
+    RATELIMIT_ACTIVATION_HELP = "3 per minute;10 per hour"
     # A form engine books for many residents from one server: it is counted per API key.
     RATELIMIT_API = "300 per minute"
+    # "Manage with a code" (reference + 6-character code), per client address; on top of
+    # it every visit locks after ACCESS_CODE_MAX_FAILURES wrong codes in a row for
+    # ACCESS_CODE_LOCK_MINUTES, so that no code can be guessed from many addresses.
+    RATELIMIT_MANAGE_CODE = "10 per minute;30 per hour"
+    ACCESS_CODE_MAX_FAILURES = 5
+    ACCESS_CODE_LOCK_MINUTES = 60
     RATELIMIT_HEADERS_ENABLED = True
     # The proof-of-work puzzle on submit; the higher, the longer a browser computes.
     ALTCHA_MAX_NUMBER = 50_000

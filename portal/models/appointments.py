@@ -188,6 +188,12 @@ class Appointment(ClaimsTimeMixin, db.Model):
     # SHA-256 is stored, so the database alone cannot open anyone's visit.
     manage_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A visit booked by staff without an e-mail address opens with its reference and a
+    # short code ("manage with a code", portal.booking.access_code): only a keyed hash
+    # of the code is kept, with the wrong codes tried in a row and the lock they caused.
+    access_code_hash: Mapped[str | None] = mapped_column(String(64))
+    access_code_failures: Mapped[int] = mapped_column(Integer, default=0)
+    access_code_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The dossier this visit belongs to, if a clerk follows it up.
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     # The follow-up (invitation or the clerk's booking) this visit was booked for: its

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from ..i18n import _
+from ..locale_text import isolate
 from ..timeutil import CITY_TZ, as_utc, to_local, utcnow
 from .summary import service_documents, visit_summary
 
@@ -37,7 +38,7 @@ def _vtimezone(first: date, last: date) -> bytes:
 
 def _description(appointment, language: str, manage_url: str | None, cancelled: bool) -> str:
     """The event's notes: reference, documents to bring, where to move or cancel."""
-    lines = [_("Referentie: %(reference)s", reference=appointment.reference)]
+    lines = [_("Referentie: %(reference)s", reference=isolate(appointment.reference))]
     if cancelled:
         lines.append(_("Deze afspraak is geannuleerd."))
     else:
@@ -82,6 +83,10 @@ def appointment_calendar(
         where.extend(part for part in (summary.team, summary.counter) if part)
         location = ", ".join(where)
         description = _description(appointment, language, manage_url, cancelled)
+        if summary.call_back:
+            # A call back happens on the phone: where is the number, not the city hall.
+            location = summary.call_back
+            description = f"{summary.call_back}\n\n{description}"
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from ..booking.tokens import manage_token
 
 MANAGE_PATH = "/afspraak/beheer/"
+CODE_PATH = "/afspraak/code"
 
 
 def _base(config: Mapping) -> str:
@@ -26,6 +27,12 @@ def manage_url(config: Mapping, appointment) -> str:
     """
     token = manage_token(config["SECRET_KEY"], appointment.manage_nonce)
     return _base(config) + MANAGE_PATH + token + _language(appointment.language)
+
+
+def code_page_url(config: Mapping) -> str:
+    """The absolute address of "manage with a code", short enough to print and to read
+    out on the phone (no language: the page follows the reader's)."""
+    return _base(config) + CODE_PATH
 
 
 def book_again_url(config: Mapping, language: str | None = None) -> str:

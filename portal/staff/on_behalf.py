@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
 from ..availability import visit_duration
+from ..booking.access_code import printed_code
 from ..booking.errors import BookingError, NotBookable
 from ..booking.operations import can_change
 from ..booking.selection import free_slot_at, resolve_services
 from ..booking.settings import BookingSettings
 from ..booking.steps import MAX_PERSONS_SHOWN, parse_day, parse_ids, parse_persons, parse_start
+from ..call_back import is_call_back
 from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, text_direction
 from ..models import Appointment, AuditAction, Service, StaffMember, Team
@@ -277,7 +279,7 @@ def book_details():
     start = _start(request.args.get("start"), choice, now)
     clerk = _clerk(request.args.get("staff_id"), choice, start)
     settings = BookingSettings.current()
-    form = StaffContactForm()
+    form = StaffContactForm(phone_required=is_call_back(choice.services))
     message, status = None, 200
     if form.validate_on_submit():
         request_key = form.one_time_key()
@@ -365,6 +367,7 @@ def render_printout_sheet(visit: Appointment, now: datetime) -> Markup:
             if changeable
             else None,
             phone=config.get("CITY_HALL_PHONE"),
+            access=printed_code(visit, config),
             language=language,
             text_direction=text_direction(language),
         )

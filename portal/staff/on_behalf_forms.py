@@ -87,6 +87,9 @@ class StaffContactForm(ContactForm):
             ),
         ],
         filters=[_strip],
+        # The number pad on a tablet; no autocomplete (the template says "off"): it is the
+        # resident's number, not the clerk's.
+        render_kw={"type": "tel", "inputmode": "tel"},
     )
     language = SelectField(
         _l("Taal van de bevestiging"),
@@ -103,6 +106,13 @@ class StaffContactForm(ContactForm):
         choices=[],
         default=DEFAULT_LANGUAGE,
         validators=[DataRequired(message=_l("Kies de taal die de bewoner aan de balie spreekt."))],
+    )
+    # A call back: the resident's number is required.
+    phone_required_label = _l("Telefoonnummer van de bewoner")
+    phone_required_hint = _l("Voor een terugbelafspraak: we bellen de bewoner op dit nummer.")
+    phone_required_message = _l(
+        "Vul het telefoonnummer van de bewoner in: voor een terugbelafspraak bellen we op dit "
+        "nummer."
     )
     interpreter_needed = BooleanField(_l("Tolk nodig"))
     remark = TextAreaField(

@@ -216,7 +216,7 @@ def test_the_cap_per_address_does_not_bind_staff(staff, demo_app, booked):
     starts = _starts(client, [service_id])
     assert len(starts) >= 4
     for start in starts[:4]:
-        _booked_id(_book(client, [service_id], start, email=address), booked)
+        _booked_id(_book(client, [service_id], start, email=address, phone="0470 12 34 56"), booked)
     with demo_app.app_context():
         count = db.session.scalar(
             select(func.count()).select_from(Appointment).where(Appointment.email == address)
