@@ -25,7 +25,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_time
 
 from ..antibot import book_limit, hold_limit
 from ..dossiers.follow_up_operations import (
@@ -37,6 +36,7 @@ from ..dossiers.follow_up_operations import (
 )
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, LANGUAGES, _, requested_language
+from ..locale_text import time_span
 from ..models import Appointment, FollowUp
 from ..timeutil import to_local, utcnow
 from . import blueprint
@@ -317,7 +317,7 @@ def invitation_extend(token: str):
     if extend_hold(db.session, hold, utcnow(), BookingSettings.current()):
         db.session.commit()
         flash(
-            _("We houden uw tijdstip nu vast tot %(time)s.", time=format_time(hold.expires_at)),
+            _("We houden uw tijdstip nu vast tot %(time)s.", time=time_span(hold.expires_at)),
             "success",
         )
     return redirect(url_for(".invitation_review", token=token))

@@ -26,7 +26,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..extensions import db
-from ..i18n import LANGUAGES, _, current_language
+from ..i18n import _, current_language
 from ..models import AuditAction, Dossier, DossierStatus, StaffMember
 from ..notifications.summary import local_date, local_moment, local_time
 from ..staff.access import (
@@ -188,7 +188,6 @@ def _dossier_page(
         hand_over_form=_hand_over_form(dossier, hand_over_form),
         link_form=link_form or LinkVisitForm(formdata=None, prefix="link"),
         status_labels=STATUS_LABELS,
-        mail_language=LANGUAGES.get(dossier.language, dossier.language),
         today=local_today(now),
         closing_by=closing_by(local_today(now)),
         now=now,

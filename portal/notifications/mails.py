@@ -28,7 +28,9 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..i18n import LANGUAGES, _, text_direction
+from ..locale_text import isolate
 from ..timeutil import as_utc, local_today
+from .call_back_mail import call_back_wording
 from .ics import CALENDAR_FILENAME, appointment_calendar
 from .links import book_again_url
 from .qr import reference_qr_png
@@ -66,9 +68,17 @@ def mail_language(appointment) -> str:
     return appointment.language if appointment.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def _visit_moment(appointment) -> dict:
+    """The visit's date and time for the mails' sentences (the time isolated in Arabic)."""
+    return {
+        "date": local_date(appointment.starts_at),
+        "time": isolate(local_time(appointment.starts_at)),
+    }
+
+
 def _reminder_wording(appointment, now: datetime) -> tuple[str, str]:
     """(subject, intro) of a reminder: "today", "tomorrow" or the date, in Brussels days."""
-    moment = {"date": local_date(appointment.starts_at), "time": local_time(appointment.starts_at)}
+    moment = _visit_moment(appointment)
     days_ahead = (local_today(appointment.starts_at) - local_today(now)).days
     if days_ahead == 0:
         return (
@@ -88,7 +98,7 @@ def _reminder_wording(appointment, now: datetime) -> tuple[str, str]:
 
 def _wording(kind: MailKind, appointment, now: datetime) -> dict:
     """Subject, headline and opening sentences of a mail of ``kind`` (active locale)."""
-    moment = {"date": local_date(appointment.starts_at), "time": local_time(appointment.starts_at)}
+    moment = _visit_moment(appointment)
     if kind is MailKind.ACTIVATION:
         return {
             "subject": _("Bevestig uw afspraak van %(date)s", **moment),
@@ -175,6 +185,7 @@ def _mail_context(
         "notes": [],
         **_wording(kind, appointment, now),
     }
+    call_back_wording(context, kind.value, appointment)
     if kind is MailKind.ACTIVATION:
         context["action_url"] = manage_url
         context["action_label"] = _("Afspraak bevestigen")

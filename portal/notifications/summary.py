@@ -13,7 +13,9 @@ from datetime import datetime
 
 from flask_babel import format_date, format_time
 
+from ..call_back import call_back_text
 from ..i18n import _, ngettext
+from ..locale_text import date_and_time, isolate
 
 # How dates and times are written: "dinsdag 8 december 2026", "09:30" (each locale its way).
 DATE_FORMAT = "full"
@@ -36,6 +38,10 @@ class VisitSummary:
     counter: str | None
     # (service name, documents to bring) for every service that asks for documents.
     documents: list[tuple[str, list[str]]] = field(default_factory=list)
+    # A call back: "we call you at … between … and …" instead of the hall and counter,
+    # as plain text and as HTML (number and times isolated); None at the counter.
+    call_back: str | None = None
+    call_back_html: str | None = None
 
     @property
     def what(self) -> str:
@@ -59,8 +65,9 @@ def local_time(value: datetime) -> str:
 
 
 def local_moment(value: datetime) -> str:
-    """Date and time of ``value`` in Brussels in one phrase ("… om 09:30")."""
-    return _("%(date)s om %(time)s", date=local_date(value), time=local_time(value))
+    """Date and time of ``value`` in Brussels in one phrase, joined the way the locale
+    joins them ("dinsdag 8 december 2026, 09:30"; the time isolated in Arabic)."""
+    return date_and_time(value)
 
 
 def service_documents(service, language: str) -> list[str]:
@@ -90,7 +97,8 @@ def visit_summary(appointment, language: str, config: Mapping) -> VisitSummary:
         persons = ngettext("%(num)d persoon", "%(num)d personen", appointment.persons)
     counter = None
     if appointment.counter is not None:
-        counter = _("Balie %(number)s", number=appointment.counter.number)
+        # Residents read "loket" everywhere (pages, mails, the hall's screen); staff say "balie".
+        counter = _("Loket %(number)s", number=isolate(appointment.counter.number))
     documents = []
     for service in services:
         listed = service_documents(service, language)
@@ -107,4 +115,6 @@ def visit_summary(appointment, language: str, config: Mapping) -> VisitSummary:
         team=team_names(appointment, language),
         counter=counter,
         documents=documents,
+        call_back=call_back_text(appointment),
+        call_back_html=call_back_text(appointment, markup=True),
     )

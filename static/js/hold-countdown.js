@@ -1,6 +1,7 @@
 // Announce the last minutes of a held time to everyone, screen readers included
 // (WCAG 2.2.1). The page works without this script: it states the time and offers the
-// one extension as a plain form button. Texts come translated from data attributes.
+// one extension as a plain form button. Texts come translated from data attributes:
+// data-warning-N is the warning with N minutes left (plural forms differ per language).
 (function () {
   "use strict";
   var notice = document.querySelector("[data-hold-countdown]");
@@ -19,7 +20,8 @@
     var minutes = Math.ceil(left / 60000);
     if (warnings.length && minutes <= warnings[0]) {
       while (warnings.length && minutes <= warnings[0]) { warnings.shift(); }
-      say(notice.getAttribute("data-warning").replace("{minutes}", String(minutes)));
+      var warning = notice.getAttribute("data-warning-" + minutes);
+      if (warning) { say(warning); }
     }
     window.setTimeout(tick, Math.min(left, 15000));
   }

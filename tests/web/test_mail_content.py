@@ -75,7 +75,7 @@ def test_confirmation_arrives_with_text_html_qr_and_calendar(app, smtp):
         assert "09:30" in body
         assert "Identiteitskaart aanvragen" in body
         assert "Grote Markt 1, 9999 Demostad" in body
-        assert "Bevolking" in body and "Balie 1" in body
+        assert "Bevolking" in body and "Loket 1" in body
         assert "Een recente pasfoto" in body
         assert manage_url(app.config, visit) in body
         assert "2 personen" in body

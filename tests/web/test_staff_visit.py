@@ -357,5 +357,6 @@ def test_visit_page_shows_the_recorded_steps_and_its_buttons_return_here(app, ci
     visit.called_counter_id = city.counters[0].id
     db.session.commit()
     page = client.get(path).get_data(as_text=True)
-    assert "om 07:10" in page and "om 07:20" in page and "naar balie 1" in page
+    # Date and time joined by the locale's pattern ("maandag 7 december 2026, 07:10").
+    assert "2026, 07:10" in page and "2026, 07:20" in page and "naar balie 1" in page
     assert 'class="stage stage-called"' in page and "Oproepen" in page
