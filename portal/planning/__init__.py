@@ -9,6 +9,7 @@ from . import (  # noqa: F401 - routes register on import
     absences,
     closures,
     home,
+    language_wishes,
     opening_hours,
     plans,
     publish,

@@ -24,14 +24,15 @@ from sqlalchemy.orm import Session, selectinload
 from wtforms import SelectChoice
 
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, current_language
+from ..language_names import language_name
 from ..models import AuditAction, Counter, CounterNeed, StaffMember, Team
 from ..scheduling.rota_turns import need_lookup
 from ..staff import blueprint
 from ..staff.access import PLANNING_ROLES, roles_required, team_or_404
 from ..staff.audit import record
-from ..timeutil import local_today
-from .plan_grid import language_name
+from ..timeutil import local_today, utcnow
+from .language_wishes import language_demand
 from .rota_data import counter_needs
 from .team_forms import NeedTurn, need_turns, regular_schedule, team_settings_form, weekday_name
 
@@ -96,7 +97,10 @@ def _language_choices(team: Team, members: list[StaffMember]) -> list[SelectChoi
     """The languages the team's people speak, and those already wanted, by name."""
     codes = {code for member in members for code in member.languages}
     codes |= set(team.counter_languages or ())
-    named = sorted(((language_name(code), code) for code in codes), key=lambda c: c[0].casefold())
+    language = current_language()
+    named = sorted(
+        ((language_name(code, language), code) for code in codes), key=lambda c: c[0].casefold()
+    )
     return [SelectChoice(code, name) for name, code in named]
 
 
@@ -175,4 +179,5 @@ def planning_team_settings(team_id: int):
         members=members,
         turns_by_day=[(weekday_name(d), [t for t in turns if t.weekday == d]) for d in weekdays],
         counters=counters,
+        language_demand=language_demand(db.session, team, members, utcnow()),
     ), (400 if form.errors else 200)

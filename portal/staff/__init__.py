@@ -34,6 +34,7 @@ NAVIGATION = (
     ("staff.book_start", _l("Afspraak maken"), tuple(_R)),
     ("staff.dossiers.my_dossiers", _l("Dossiers"), tuple(_R)),
     ("staff.dossiers.notifications", _l("Meldingen"), tuple(_R)),
+    ("staff.interpreters.needs", _l("Tolken"), tuple(_R)),
     ("staff.feed_settings", _l("Agenda-abonnement"), tuple(_R)),
     ("staff.planning_home", _l("Planning"), (_R.PLANNER, _R.ADMIN)),
     ("staff.audit_log", _l("Audittrail"), (_R.ADMIN,)),
