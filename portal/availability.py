@@ -29,6 +29,7 @@ from .models import (
     Service,
     Shift,
     ShiftKind,
+    StaffLanguage,
     StaffMember,
     Team,
     staff_service,
@@ -56,6 +57,7 @@ from .scheduling.audience import (
     request_bounds,
 )
 from .scheduling.availability import OpeningBlock as BlockData
+from .scheduling.languages import days_with_speaker, marks_language
 from .timeutil import end_of_local_day, local_today
 
 
@@ -237,10 +239,29 @@ class Availability:
         """The local dates with at least one free start time."""
         return days_with_free_slot(self.window, self.staff, self.request, self.tz)
 
+    def speaker_days(self, speakers: frozenset[int]) -> list[date]:
+        """The local dates on which one of ``speakers`` is free for the visit."""
+        return days_with_speaker(self.window, self.staff, self.request, self.tz, speakers)
+
     def on(self, day: date) -> Availability:
         """The same availability narrowed to one local date (no new queries)."""
         window = intervals.intersect(self.window, [day_interval(day, self.tz)])
         return Availability(window, self.staff, self.request, self.tz)
+
+
+def speakers_among(session: Session, staff_ids, language: str | None) -> frozenset[int]:
+    """Which of ``staff_ids`` speak ``language`` (one query; none for Dutch, "another
+    language" or no language, which mark no clerk)."""
+    staff_ids = sorted(set(staff_ids))
+    if not marks_language(language) or not staff_ids:
+        return frozenset()
+    return frozenset(
+        session.scalars(
+            select(StaffLanguage.staff_id).where(
+                StaffLanguage.staff_id.in_(staff_ids), StaffLanguage.language == language
+            )
+        )
+    )
 
 
 def open_days(session: Session, first: date, last: date, tz: ZoneInfo) -> list[date]:

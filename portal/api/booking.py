@@ -17,7 +17,7 @@ from flask import Response, current_app, jsonify, request
 
 from ..antibot import api_write_limit
 from ..booking.contact import ContactDetails
-from ..booking.errors import BookingError, HoldExpired, OutsideWindow, SlotTaken
+from ..booking.errors import BookingError, HoldExpired, OutsideWindow, PhoneRequired, SlotTaken
 from ..booking.holds import find_hold, hold_services
 from ..booking.notify import notify, notify_booked
 from ..booking.operations import (
@@ -32,11 +32,13 @@ from ..booking.operations import (
 from ..booking.selection import MAX_SERVICES_PER_VISIT, nearest_free_times, resolve_services
 from ..booking.settings import BookingSettings
 from ..booking.tokens import looks_like_token, manage_token
+from ..call_back import is_call_back
 from ..dossiers.mail import notify_owner
 from ..extensions import db
 from ..i18n import LANGUAGES, _, requested_language
 from ..models import Appointment, Hold, NotificationKind, Service
 from ..scheduling.audience import Audience
+from ..spoken_languages import BY_CODE, OTHER
 from ..timeutil import isoformat_local, utcnow
 from . import blueprint
 from .errors import ApiError
@@ -56,7 +58,7 @@ from .params import (
 from .serializers import hold_json, time_span_json, visit_json
 
 API_KEY_HEADER = "X-API-Key"
-_HOLD_FIELDS = {"service_ids", "persons", "start"}
+_HOLD_FIELDS = {"service_ids", "persons", "start", "spoken_language"}
 _BOOK_FIELDS = {
     "hold",
     "name",
@@ -201,6 +203,7 @@ def create_hold():
     service_ids = body_int_list(body, "service_ids", max_items=MAX_SERVICES_PER_VISIT)
     persons = body_persons(body)
     start = body_datetime(body, "start")
+    spoken = body_choice(body, "spoken_language", [*BY_CODE, OTHER], None)
     try:
         services = resolve_services(db.session, service_ids, 1, public_only=True)
     except BookingError as error:
@@ -208,7 +211,9 @@ def create_hold():
     check_persons(persons, min(service.max_persons for service in services))
     now, settings = utcnow(), BookingSettings.current()
     try:
-        hold, token = place_hold(db.session, services, persons, start, now, settings)
+        hold, token = place_hold(
+            db.session, services, persons, start, now, settings, prefer_language=spoken
+        )
     except SlotTaken as error:
         raise _with_alternatives(error, "start", services, persons, start, now, settings) from None
     db.session.commit()
@@ -247,6 +252,9 @@ def create_appointment():
         remark=body_text(body, "remark", max_length=1000, multiline=True) or "",
     )
     hold = _hold_or_404(token)
+    if contact.phone is None and is_call_back(hold_services(db.session, hold)):
+        # The city calls the resident back: without a number it cannot.
+        raise ApiError.from_booking_error(PhoneRequired(), "phone")
     now, settings = utcnow(), BookingSettings.current()
     try:
         appointment = book_hold(db.session, hold, contact, now, settings, channel="api")

@@ -71,6 +71,14 @@ SCHEMAS = {
             },
             "persons": {"type": "integer", "minimum": 1, "default": 1},
             "start": {**_TIME, "description": "A free start time, with its offset."},
+            "spoken_language": {
+                "type": ["string", "null"],
+                "enum": [*BY_CODE, OTHER, None],
+                "description": (
+                    "Language the resident speaks at the counter: a free clerk who speaks"
+                    " it gets the hold when there is one. Send it again when booking."
+                ),
+            },
         },
     },
     "Hold": {
@@ -99,7 +107,12 @@ SCHEMAS = {
             "hold": {**_TOKEN, "description": "The token of a live hold."},
             "name": {"type": "string", "minLength": 1, "maxLength": 120},
             "email": {"type": "string", "format": "email", "maxLength": 254},
-            "phone": {"type": ["string", "null"], "pattern": r"^[0-9 +()./-]{6,40}$"},
+            "phone": {
+                "type": ["string", "null"],
+                "pattern": r"^[0-9 +()./-]{6,40}$",
+                "description": "Required when the services are a call back (channel "
+                "back_office): the city calls this number.",
+            },
             "language": {
                 "type": "string",
                 "enum": _LANGUAGES,
@@ -239,6 +252,7 @@ PATHS = {
                 "409": _REFUSED,
                 "410": _error("hold_expired; alternatives lists the nearest free times"),
                 "413": _TOO_LARGE,
+                "422": _error("phone_required: a call back needs the resident's phone number"),
                 "429": _TOO_MANY,
             },
         }

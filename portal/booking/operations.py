@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..availability import speakers_among
 from ..models import (
     Appointment,
     AppointmentService,
@@ -25,14 +26,15 @@ from ..models import (
     Hold,
     HoldKind,
     Service,
-    Shift,
     ShiftKind,
     SlotClaim,
     claim_units,
 )
 from ..scheduling import FreeSlot, intervals
 from ..scheduling.audience import Audience, AudienceKind
-from ..timeutil import end_of_local_day, start_of_local_day, to_local
+from ..scheduling.languages import speakers_first
+from ..timeutil import to_local
+from .clerk_choice import counter_of, least_busy_first
 from .contact import ContactDetails
 from .errors import (
     ActivationExpired,
@@ -69,36 +71,6 @@ def release_stale_claims(
     )
 
 
-def _counter_of(session: Session, staff_id: int, start: datetime) -> int | None:
-    """The counter ``staff_id`` sits at when the visit starts (None in the back office)."""
-    return session.scalar(
-        select(Shift.counter_id).where(
-            Shift.staff_id == staff_id,
-            Shift.kind == ShiftKind.COUNTER,
-            Shift.starts_at <= start,
-            Shift.ends_at > start,
-        )
-    )
-
-
-def _least_busy_first(session: Session, staff_ids: Sequence[int], start: datetime) -> list[int]:
-    """The candidates ordered by how many units they already have that day, fewest first,
-    so visits spread over the clerks at the counter."""
-    day = to_local(start).date()
-    counts = dict(
-        session.execute(
-            select(SlotClaim.staff_id, func.count())
-            .where(
-                SlotClaim.staff_id.in_(list(staff_ids)),
-                SlotClaim.unit_start >= start_of_local_day(day),
-                SlotClaim.unit_start < end_of_local_day(day),
-            )
-            .group_by(SlotClaim.staff_id)
-        ).all()
-    )
-    return sorted(staff_ids, key=lambda staff_id: (counts.get(staff_id, 0), staff_id))
-
-
 def _free_slot_with(slot: FreeSlot | None, staff_id: int | None) -> FreeSlot:
     """``slot`` narrowed to the one clerk asked for; :class:`SlotTaken` when it is not free
     or that clerk is not among those free then."""
@@ -111,16 +83,21 @@ def _free_slot_with(slot: FreeSlot | None, staff_id: int | None) -> FreeSlot:
     return FreeSlot(slot.start, slot.end, (staff_id,))
 
 
-def _claim_with_first_free(session: Session, slot: FreeSlot, now: datetime, make) -> object:
+def _claim_with_first_free(
+    session: Session, slot: FreeSlot, now: datetime, make, prefer_language: str | None = None
+) -> object:
     """Claim ``slot`` for the first candidate clerk whose units are still free.
 
-    ``make(staff_id)`` adds the hold or visit (with its claims) to the session. Each try
-    runs in a SAVEPOINT; a clash rolls only that try back. Raises :class:`SlotTaken`
-    when every candidate was taken in the meantime.
+    Clerks who speak ``prefer_language`` are tried first, then the others; within each
+    group the least busy first. ``make(staff_id)`` adds the hold or visit (with its
+    claims) to the session. Each try runs in a SAVEPOINT; a clash rolls only that try
+    back. Raises :class:`SlotTaken` when every candidate was taken in the meantime.
     """
     units = claim_units(slot.start, slot.end)
     release_stale_claims(session, slot.staff_ids, units, now)
-    for staff_id in _least_busy_first(session, slot.staff_ids, slot.start):
+    candidates = least_busy_first(session, slot.staff_ids, slot.start)
+    speakers = speakers_among(session, slot.staff_ids, prefer_language)
+    for staff_id in speakers_first(candidates, speakers):
         try:
             with session.begin_nested():
                 claimed = make(staff_id)
@@ -144,9 +121,12 @@ def place_hold(
     staff_id: int | None = None,
     audience: Audience | None = None,
     follow_up_id: int | None = None,
+    prefer_language: str | None = None,
 ) -> tuple[Hold, str]:
     """Keep the free time starting at ``start`` for a few minutes; return the hold and
     the token that finds it again. A resident's earlier hold (``replacing``) is let go.
+    A clerk who speaks ``prefer_language`` (the resident's at the counter) gets the
+    hold when one is free then.
 
     Staff (``for_staff``) are not bound by the services' notice and horizon, and may ask
     for one clerk (``staff_id``). An invitation passes its ``audience`` (window, clerks,
@@ -174,7 +154,7 @@ def place_hold(
             kind=HoldKind.BOOKING,
             token_hash=token_hash(token),
             staff_id=staff_id,
-            counter_id=_counter_of(session, staff_id, slot.start),
+            counter_id=counter_of(session, staff_id, slot.start),
             service_ids=[service.id for service in services],
             persons=persons,
             starts_at=slot.start,
@@ -187,7 +167,7 @@ def place_hold(
         session.add(hold)
         return hold
 
-    return _claim_with_first_free(session, slot, now, make), token
+    return _claim_with_first_free(session, slot, now, make, prefer_language), token
 
 
 def _open_visits_of(session: Session, email: str, now: datetime) -> int:
@@ -423,12 +403,12 @@ def move(
         appointment.release_time()
         session.flush()
         appointment.staff_id = staff_id
-        appointment.counter_id = _counter_of(session, staff_id, slot.start)
+        appointment.counter_id = counter_of(session, staff_id, slot.start)
         appointment.starts_at, appointment.ends_at = slot.start, slot.end
         appointment.claim_time()
         return appointment
 
-    _claim_with_first_free(session, slot, now, make)
+    _claim_with_first_free(session, slot, now, make, appointment.spoken_language)
     appointment.sequence += 1
     appointment.reminder_sent_at = None
     # A request to choose a new time is answered by moving.

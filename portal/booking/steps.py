@@ -12,21 +12,30 @@ from flask import current_app
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from ..availability import booking_window, load_availability
+from ..availability import booking_window, load_availability, speakers_among
 from ..models import Service
 from ..scheduling import FreeSlot
+from ..scheduling.languages import starts_with_speaker
+from ..spoken_languages import BY_CODE, OTHER
 from ..timeutil import CITY_TZ, as_utc, local_today
 from .selection import resolve_services
 
 MAX_PERSONS_SHOWN = 6
 
 
+# The query argument of the language the resident speaks at the counter ("lang" is the
+# language of the pages).
+SPOKEN = "spreektaal"
+
+
 @dataclass(frozen=True)
 class Choice:
-    """The services and number of persons a resident picked."""
+    """The services and number of persons a resident picked, and the language they speak
+    at the counter (a code of :mod:`portal.spoken_languages`, "other", or None)."""
 
     services: list[Service]
     persons: int
+    spoken_language: str | None = None
 
     @property
     def service_ids(self) -> list[int]:
@@ -35,7 +44,8 @@ class Choice:
 
     def args(self, **extra) -> dict:
         """Query arguments that carry this choice to the next page."""
-        return {"dienst": self.service_ids, "personen": self.persons, **extra}
+        spoken = {SPOKEN: self.spoken_language} if self.spoken_language else {}
+        return {"dienst": self.service_ids, "personen": self.persons, **spoken, **extra}
 
     @property
     def max_persons(self) -> int:
@@ -62,6 +72,12 @@ def parse_persons(value: str | None) -> int | None:
     return int(value)
 
 
+def parse_spoken_language(value: str | None) -> str | None:
+    """A language the resident can say they speak at the counter, or None (absent or not
+    one of the list: an odd value is dropped rather than refused)."""
+    return value if value in BY_CODE or value == OTHER else None
+
+
 def choice_from(session: Session, args: MultiDict) -> Choice:
     """The choice in ``args``; raises :class:`NotBookable` when it is not a valid visit."""
     from .errors import NotBookable
@@ -70,7 +86,8 @@ def choice_from(session: Session, args: MultiDict) -> Choice:
     persons = parse_persons(args.get("personen"))
     if not ids or persons is None:
         raise NotBookable()
-    return Choice(resolve_services(session, ids, persons), persons)
+    spoken = parse_spoken_language(args.get(SPOKEN))
+    return Choice(resolve_services(session, ids, persons), persons, spoken)
 
 
 def parse_day(value: str | None) -> date | None:
@@ -113,6 +130,8 @@ class Month:
     free_days: frozenset[date]
     previous: date | None
     next: date | None
+    # The free days on which a clerk who speaks the resident's language is free.
+    speaker_days: frozenset[date] = frozenset()
 
 
 def month_view(
@@ -123,13 +142,15 @@ def month_view(
     *,
     ignore_appointment_id: int | None = None,
 ) -> Month:
-    """The month calendar of ``choice``: which days of ``month`` have a free time."""
+    """The month calendar of ``choice``: which days of ``month`` have a free time, and on
+    which of them a clerk who speaks the resident's language is free."""
     today = local_today(now)
     last_day = booking_window(choice.services, now, CITY_TZ).last_day
     month = min(max(month, today.replace(day=1)), last_day.replace(day=1))
     month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     first, last = max(month, today), min(month_end, last_day)
     free: frozenset[date] = frozenset()
+    speaker_days: frozenset[date] = frozenset()
     if first <= last:
         availability = load_availability(
             session,
@@ -143,6 +164,11 @@ def month_view(
             ignore_appointment_id=ignore_appointment_id,
         )
         free = frozenset(availability.days())
+        speakers = speakers_among(
+            session, [member.staff_id for member in availability.staff], choice.spoken_language
+        )
+        if speakers and free:
+            speaker_days = frozenset(availability.speaker_days(speakers))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     shown = [[day if day.month == month.month else None for day in week] for week in weeks]
     previous = (month - timedelta(days=1)).replace(day=1)
@@ -153,6 +179,7 @@ def month_view(
         free_days=free,
         previous=previous if previous >= today.replace(day=1) else None,
         next=following if following <= last_day else None,
+        speaker_days=speaker_days,
     )
 
 
@@ -177,3 +204,11 @@ def times_on(
         ignore_appointment_id=ignore_appointment_id,
     )
     return availability.slots()
+
+
+def speaker_starts(session: Session, choice: Choice, slots: list[FreeSlot]) -> frozenset[datetime]:
+    """The starts among ``slots`` at which a clerk who speaks the resident's language is
+    free (one query; none when no language is chosen or it marks nobody)."""
+    staff_ids = {staff_id for slot in slots for staff_id in slot.staff_ids}
+    speakers = speakers_among(session, staff_ids, choice.spoken_language)
+    return starts_with_speaker(slots, speakers) if speakers else frozenset()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..availability import STAFF_HORIZON_DAYS, Availability, load_availability
+from ..booking.access_code import issue_access_code
 from ..booking.contact import ContactDetails
 from ..booking.errors import BookingError
 from ..booking.notify import notify, notify_booked
@@ -100,8 +101,10 @@ def book_for_resident(
     request_key: str | None = None,
 ) -> Appointment:
     """Book a confirmed visit for a resident at the desk or on the phone, with any
-    service (also those by invitation only), with a chosen clerk or the least busy one.
-    The confirmation mail goes out when the resident gave an address. Raises
+    service (also those by invitation only), with a chosen clerk or the least busy one
+    (one who speaks the resident's language first).
+    The confirmation mail goes out when the resident gave an address; without one the
+    visit gets a short code for "manage with a code" (on the printout). Raises
     :class:`SlotTaken` when the time is not free (any more).
 
     ``request_key`` is the form's one-time key: when a visit was already booked with it
@@ -113,7 +116,15 @@ def book_for_resident(
         if earlier is not None:
             return earlier
     hold, _token = place_hold(
-        session, services, persons, start, now, settings, for_staff=True, staff_id=staff_id
+        session,
+        services,
+        persons,
+        start,
+        now,
+        settings,
+        for_staff=True,
+        staff_id=staff_id,
+        prefer_language=contact.spoken_language,
     )
     visit = book_hold(
         session,
@@ -126,6 +137,9 @@ def book_for_resident(
         enforce_cap=False,
     )
     visit.request_key = request_key
+    if not visit.email:
+        # No mailed manage link: the printout gives the reference and a short code.
+        issue_access_code(visit, settings.secret_key)
     session.flush()
     if visit.email:
         notify_booked(session, visit, now)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..i18n import _
+from ..interpreters.coverage import ASKED, NO_SPEAKER, duty_roster, interpreter_reasons
 from ..models import (
     Appointment,
     AppointmentStatus,
@@ -252,6 +253,16 @@ def today():
         db.session, current_user, chosen.day, chosen.team, chosen.counter, mine=chosen.mine
     )
     overview = day_overview(visits, now)
+    roster = duty_roster(
+        db.session,
+        {visit.staff.team_id for visit in overview.visits},
+        start_of_local_day(chosen.day),
+        end_of_local_day(chosen.day),
+    )
+    page["interpreter_reasons"] = {
+        visit.id: interpreter_reasons(visit, roster) for visit in overview.visits
+    }
+    page["asked"], page["no_speaker"] = ASKED, NO_SPEAKER
     detail = {"day": chosen.day.isoformat(), "visits": len(overview.visits)}
     if chosen.mine:
         detail["whose"] = MINE

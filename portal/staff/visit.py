@@ -22,7 +22,8 @@ from ..booking.errors import BookingError, SlotTaken
 from ..booking.settings import BookingSettings
 from ..booking.steps import parse_start
 from ..extensions import db
-from ..i18n import LANGUAGES, _, _l
+from ..i18n import _, _l
+from ..interpreters.coverage import NO_SPEAKER, visit_interpreter_reasons
 from ..models import Appointment, AppointmentStatus, AuditAction, StaffMember
 from ..notifications.summary import local_date, local_moment, local_time
 from ..timeutil import (
@@ -142,10 +143,12 @@ def show_visit(visit_id: int):
         "staff/visit.html",
         visit,
         "visit.view",
+        no_speaker=NO_SPEAKER,
+        visit_day=to_local(visit.starts_at).date().isoformat(),
         channel_label=CHANNEL_LABELS.get(visit.channel, visit.channel),
-        mail_language=LANGUAGES.get(visit.language, visit.language),
         steps=recorded_steps(visit),
         changeable=can_move_or_cancel(visit, utcnow()),
+        interpreter_reasons=visit_interpreter_reasons(db.session, visit),
         dossier=visit.dossier
         if visit.dossier is not None and can_see_team(current_user, visit.dossier.team_id)
         else None,

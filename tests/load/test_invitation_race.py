@@ -9,7 +9,6 @@ the same time, where the slot claim and the invitation both stand in the way.
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -23,7 +22,7 @@ from portal.dossiers import operations as ops
 from portal.dossiers.windows import window_slots
 from portal.extensions import db
 from portal.models import Appointment, DossierSubject, FollowUp, Hold, SlotClaim, claim_units
-from tests.load.conftest import MONDAY, NOW, RACERS
+from tests.load.conftest import MONDAY, NOW, RACERS, run_race
 
 SETTINGS = BookingSettings(secret_key="race", activation_required=False, max_active_per_email=99)
 SARA = ContactDetails(name="Sara Haddad", email="sara@example.org", language="ar")
@@ -59,45 +58,18 @@ def invitation(race_app, one_clerk):
 def _race(app, follow_up_id: int, starts) -> list[str]:
     """Let every racer hold ``starts[n]`` and book it with the invitation at the same
     moment; their outcomes."""
-    barrier = threading.Barrier(len(starts))
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def racer(start) -> None:
-        with app.app_context():
-            try:
-                follow_up = db.session.get(FollowUp, follow_up_id)
-                follow_up.dossier  # noqa: B018 - loaded before the start, like a page would
-                db.session.commit()  # keep the objects, hold no transaction: all start equal
-            finally:
-                barrier.wait(timeout=60)  # a failing racer must not leave the others waiting
-            try:
-                hold, _ = follow_ops.hold_for_invitation(
-                    db.session, follow_up, start, NOW, SETTINGS
-                )
-                follow_ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
-                db.session.commit()
-                outcome = "won"
-            except InvitationUsed:
-                db.session.rollback()
-                outcome = "used"
-            except SlotTaken:
-                db.session.rollback()
-                outcome = "taken"
-            except Exception as error:  # every other outcome is a failure of the test
-                db.session.rollback()
-                outcome = f"error: {error!r}"
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(outcome)
+    def prepare(_start) -> FollowUp:
+        follow_up = db.session.get(FollowUp, follow_up_id)
+        follow_up.dossier  # noqa: B018 - loaded before the start, like a page would
+        return follow_up
 
-    threads = [threading.Thread(target=racer, args=(start,)) for start in starts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    def book(start, follow_up: FollowUp) -> None:
+        hold, _ = follow_ops.hold_for_invitation(db.session, follow_up, start, NOW, SETTINGS)
+        follow_ops.book_invitation(db.session, follow_up, hold, NOW, SETTINGS)
+        db.session.commit()
+
+    return run_race(app, starts, prepare, book, {InvitationUsed: "used", SlotTaken: "taken"})
 
 
 def _one_visit_booked(follow_up_id: int) -> Appointment:
