@@ -24,13 +24,15 @@ def create_app(config: dict | None = None) -> Flask:
     portal_config.apply(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from . import i18n
+    from . import i18n, locale_text, spoken_languages
     from .extensions import csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)
+    locale_text.init_app(app)
+    spoken_languages.init_app(app)
 
     from . import models  # noqa: F401 - register the tables with the metadata
     from .antibot import init_antibot
@@ -47,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_antibot(app)
 
     from . import dossiers  # noqa: F401 - nests its blueprint in the staff workspace's
+    from .interpreters import pages  # noqa: F401 - nests its blueprint in the workspace's
     from .staff import init_staff
 
     init_staff(app)

@@ -59,6 +59,7 @@ __all__ = [
     "ALTCHA_ALGORITHM",
     "CHALLENGE_LIFETIME",
     "MAX_PAYLOAD_CHARS",
+    "activation_help_limit",
     "altcha_hmac_key",
     "blueprint",
     "book_limit",
@@ -260,6 +261,12 @@ hold_limit = limiter.shared_limit(
 )
 book_limit = limiter.shared_limit(
     lambda: current_app.config["RATELIMIT_BOOK"], scope="book", methods=["POST"]
+)
+# Sending an activation mail again or to a corrected address (the "almost done" page).
+activation_help_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_ACTIVATION_HELP"],
+    scope="activation-help",
+    methods=["POST"],
 )
 
 

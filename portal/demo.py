@@ -20,6 +20,7 @@ from . import demo_data as data
 from . import demo_texts as texts
 from .booking.settings import BookingSettings
 from .demo_dossiers import load_dossiers
+from .demo_keywords import service_keywords
 from .models import (
     Absence,
     AbsenceKind,
@@ -144,7 +145,8 @@ def _city_days(session: Session, today: date) -> None:
 
 
 def _services(session: Session, teams: dict[str, Team]) -> list[Service]:
-    """The services of the four teams, with their texts in every site language."""
+    """The services of the four teams, with their texts and search keywords in every
+    site language."""
     services = []
     for position, row in enumerate(data.SERVICES):
         code, team, topic, minutes, extra, persons, public, names, docs, _weight = row
@@ -164,7 +166,11 @@ def _services(session: Session, teams: dict[str, Team]) -> list[Service]:
         dutch, english = (names[0], docs[0]), (names[1], docs[1])
         for language, (name, documents) in texts.service_texts(code, dutch, english).items():
             service.texts[language] = ServiceText(
-                language=language, name=name, description="", documents=documents
+                language=language,
+                name=name,
+                description="",
+                documents=documents,
+                keywords=service_keywords(code, language),
             )
         session.add(service)
         services.append(service)

@@ -108,3 +108,11 @@ class InvitationClosed(BookingError):
         "Deze uitnodiging is niet meer geldig. Neem contact op met de stad voor een nieuwe "
         "uitnodiging."
     )
+
+
+class PhoneRequired(BookingError):
+    """A call back needs the number the city will call."""
+
+    code = "phone_required"
+    status = 422
+    text = _l("Voor een terugbelafspraak hebben we uw telefoonnummer nodig.")

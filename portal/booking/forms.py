@@ -17,6 +17,22 @@ PHONE_PATTERN = re.compile(r"^[0-9 +()./-]{6,40}$")
 NO_CONTROL = re.compile(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
 
 
+def stripped(value):
+    """A field filter: the text without surrounding spaces (other values unchanged)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+# The checks of a resident's e-mail address, wherever it is typed (booking, correcting).
+EMAIL_CHECKS = (
+    DataRequired(message=_l("Vul uw e-mailadres in.")),
+    Length(max=254, message=_l("Dit e-mailadres is te lang.")),
+    Email(
+        message=_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.be."),
+        check_deliverability=False,
+    ),
+)
+
+
 class ContactForm(FlaskForm):
     """Who comes: name, e-mail, optional phone, languages, interpreter, remark."""
 
@@ -28,20 +44,13 @@ class ContactForm(FlaskForm):
             Length(max=120, message=_l("Uw naam mag hoogstens 120 tekens lang zijn.")),
             Regexp(NO_CONTROL, message=_l("Uw naam bevat tekens die we niet kunnen gebruiken.")),
         ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
     )
     email = EmailField(
         _l("E-mailadres"),
         description=_l("We sturen de bevestiging en de link om uw afspraak te beheren."),
-        validators=[
-            DataRequired(message=_l("Vul uw e-mailadres in.")),
-            Length(max=254, message=_l("Dit e-mailadres is te lang.")),
-            Email(
-                message=_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.be."),
-                check_deliverability=False,
-            ),
-        ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=list(EMAIL_CHECKS),
+        filters=[stripped],
     )
     phone = StringField(
         _l("Telefoonnummer (niet verplicht)"),
@@ -53,7 +62,9 @@ class ContactForm(FlaskForm):
                 message=_l("Vul een telefoonnummer in met cijfers, zoals 0470 12 34 56."),
             ),
         ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
+        # A phone opens its number pad (type and inputmode); the browser may fill it in.
+        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"},
     )
     language = SelectField(
         _l("Taal van de e-mails"),
@@ -69,12 +80,12 @@ class ContactForm(FlaskForm):
         validators=[DataRequired(message=_l("Kies de taal die u aan het loket spreekt."))],
     )
     spoken_language_other = StringField(
-        _l("Welke andere taal?"),
+        _l("Welke andere taal? (alleen als u „Een andere taal” koos)"),
         validators=[
             Length(max=60, message=_l("Schrijf de taal in hoogstens 60 tekens.")),
             Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
         ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
     )
     interpreter_needed = BooleanField(_l("Ik heb een tolk nodig"))
     remark = TextAreaField(
@@ -86,9 +97,25 @@ class ContactForm(FlaskForm):
         ],
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    # The phone field when the city will call the resident back (``phone_required``).
+    phone_required_label = _l("Telefoonnummer")
+    phone_required_hint = _l("We bellen u op dit nummer, bijvoorbeeld 0470 12 34 56.")
+    phone_required_message = _l("Vul uw telefoonnummer in: we bellen u op dit nummer.")
+
+    def __init__(self, *args, phone_required: bool = False, **kwargs) -> None:
+        """``phone_required``: the chosen services are a call back (see
+        :func:`portal.call_back.is_call_back`), so the number must be given."""
         super().__init__(*args, **kwargs)
         self.spoken_language.choices = spoken_language_choices()
+        if phone_required:
+            self.phone.label.text = self.phone_required_label
+            self.phone.description = self.phone_required_hint
+            self.phone.validators = [
+                DataRequired(message=self.phone_required_message),
+                *(v for v in self.phone.validators if not isinstance(v, Optional)),
+            ]
+            self.phone.flags.required = True
+            self.phone.flags.optional = False
 
     def validate_spoken_language_other(self, field) -> None:
         """ "Another language" needs its name."""

@@ -129,7 +129,10 @@ def cancel_visit(token: str):
             flash(refused.message(), "error")
             return redirect(url_for(".visit", token=token))
         db.session.commit()
-        flash(_("Uw afspraak is geannuleerd. U krijgt een bevestiging per e-mail."), "success")
+        if appointment.email:
+            flash(_("Uw afspraak is geannuleerd. U krijgt een bevestiging per e-mail."), "success")
+        else:  # booked at the desk without an address ("manage with a code"): no mail
+            flash(_("Uw afspraak is geannuleerd."), "success")
         return redirect(url_for(".visit", token=token))
     if not _changeable(appointment, now):
         return redirect(url_for(".visit", token=token))
@@ -251,9 +254,13 @@ def move_confirm(token: str):
             flash(refused.message(), "error")
             return redirect(url_for(".visit", token=token))
         db.session.commit()
-        flash(
-            _("Uw afspraak is verplaatst. U krijgt een e-mail met het nieuwe tijdstip."), "success"
-        )
+        if appointment.email:
+            flash(
+                _("Uw afspraak is verplaatst. U krijgt een e-mail met het nieuwe tijdstip."),
+                "success",
+            )
+        else:  # booked at the desk without an address ("manage with a code"): no mail
+            flash(_("Uw afspraak is verplaatst."), "success")
         return redirect(url_for(".visit", token=token))
     end = start + (appointment.ends_at - appointment.starts_at)
     return render_template(

@@ -8,36 +8,48 @@ hold's token lives in the session. Views parse, call an operation, commit once.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import format_time
 from sqlalchemy.orm import selectinload
 
+from ..call_back import is_call_back
 from ..extensions import db
 from ..i18n import _, current_language
-from ..models import Appointment, Service
+from ..locale_text import time_span
+from ..models import Service
+from ..spoken_languages import spoken_language_choices
 from ..timeutil import to_local, utcnow
 from . import blueprint
+from .clerk_choice import hand_hold_to_speaker
 from .errors import BookingError, HoldExpired, NotBookable, SlotTaken
+from .flow_state import (
+    DONE_KEY,
+    HOLD_KEY,
+    keep_draft,
+    kept_draft,
+    start_new_booking,
+    to_booked_visit,
+)
 from .forms import ContactForm, ReviewForm
 from .holds import can_extend, extend_hold, find_hold, hold_services
 from .notify import notify_booked
 from .operations import book_hold, place_hold
+from .search import matches, searchable_texts
 from .selection import nearest_free_times
 from .settings import BookingSettings
 from .steps import (
     MAX_PERSONS_SHOWN,
+    SPOKEN,
     Choice,
     choice_from,
     month_view,
     parse_day,
     parse_ids,
     parse_month,
+    parse_spoken_language,
     parse_start,
+    speaker_starts,
     times_on,
 )
 from .topics import topic_label, topic_order
-
-HOLD_KEY = "booking_hold"
-DONE_KEY = "booking_done"
 
 
 def _rate_limited(kind: str):
@@ -57,19 +69,16 @@ def services():
     language = current_language()
     public = [service for service in listed if service.publicly_bookable]
     if query:
-        needle = query.casefold()
-        public = [
-            service
-            for service in public
-            if needle in service.name(language).casefold()
-            or needle in service.name("nl").casefold()
-        ]
+        public = [s for s in public if matches(query, searchable_texts(s, language))]
     groups: dict = {}
     for service in sorted(public, key=lambda service: topic_order(service.topic)):
         groups.setdefault(topic_label(service.topic), []).append(service)
     chosen = parse_ids(request.args.getlist("dienst")) or []
+    spoken = parse_spoken_language(request.args.get(SPOKEN)) or language
     return render_template(
         "booking/services.html",
+        spoken_language=spoken,
+        spoken_choices=spoken_language_choices(),
         groups=groups,
         query=query,
         chosen=set(chosen),
@@ -119,6 +128,7 @@ def _render_times(choice: Choice, day, now, *, taken=None, status=200):
             slots=slots,
             taken=taken,
             alternatives=alternatives,
+            speakers=speaker_starts(db.session, choice, [*slots, *alternatives]),
         ),
         status,
     )
@@ -134,6 +144,16 @@ def time():
     if chosen_day is None:
         return redirect(url_for(".day", **choice.args()))
     return _render_times(choice, chosen_day, utcnow())
+
+
+def _first_draft(previous: dict | None, choice: Choice) -> dict:
+    """What the details page starts from: what the resident typed for an earlier time
+    (choosing another time keeps it), else the page's language for the mails and the
+    language chosen at step 1 for the counter."""
+    if previous:
+        return previous
+    language = current_language()
+    return {"language": language, "spoken_language": choice.spoken_language or language}
 
 
 @blueprint.post("/tijd")
@@ -153,8 +173,9 @@ def hold():
         page, _status = _render_times(choice, chosen_day, now)
         return page, 400
     previous = find_hold(db.session, session.get(HOLD_KEY))
+    draft = _first_draft((previous.draft if previous else None) or kept_draft(), choice)
     try:
-        _hold, token = place_hold(
+        held, token = place_hold(
             db.session,
             choice.services,
             choice.persons,
@@ -162,13 +183,16 @@ def hold():
             now,
             BookingSettings.current(),
             replacing=previous,
+            prefer_language=choice.spoken_language,
         )
+        held.draft = draft
     except SlotTaken:
         db.session.rollback()
         session.pop(HOLD_KEY, None)
         return _render_times(choice, to_local(start).date(), now, taken=start, status=409)
     db.session.commit()
     session[HOLD_KEY] = token
+    start_new_booking()
     return redirect(url_for(".details"))
 
 
@@ -177,7 +201,7 @@ def _live_hold():
     with the page that says the time is no longer kept."""
     hold = find_hold(db.session, session.get(HOLD_KEY))
     if hold is None:
-        return None, None, redirect(url_for(".services"))
+        return None, None, to_booked_visit() or redirect(url_for(".services"))
     services = hold_services(db.session, hold)
     now = utcnow()
     if hold.expires_at <= now:
@@ -188,6 +212,7 @@ def _live_hold():
 def _expired_page(hold, services, now):
     """The resident's hold ran out: it is forgotten, and the nearest times are offered."""
     session.pop(HOLD_KEY, None)
+    keep_draft(hold.draft)  # the next time chosen opens the details filled in
     return render_expired(services, hold.persons, hold.starts_at, now, HoldExpired())
 
 
@@ -216,9 +241,18 @@ def details():
     if refusal:
         return refusal
     draft = hold.draft or {"language": current_language(), "spoken_language": current_language()}
-    form = ContactForm(data=draft)
+    form = ContactForm(data=draft, phone_required=is_call_back(services))
     if form.validate_on_submit():
         hold.draft = form.draft()
+        # A language named (or changed) only here still gets a colleague who speaks it.
+        hand_hold_to_speaker(
+            db.session,
+            hold,
+            services,
+            form.spoken_language.data,
+            utcnow(),
+            BookingSettings.current(),
+        )
         db.session.commit()
         return redirect(url_for(".review"))
     status = 400 if request.method == "POST" else 200
@@ -240,7 +274,14 @@ def review():
     hold, services, refusal = _live_hold()
     if refusal:
         return refusal
-    contact_form = ContactForm(data=hold.draft or {}, meta={"csrf": False})
+    # formdata=None: the review's own POST must not re-read the details form's fields
+    # (an unticked checkbox is absent from it, which WTForms would read as "no").
+    contact_form = ContactForm(
+        formdata=None,
+        data=hold.draft or {},
+        meta={"csrf": False},
+        phone_required=is_call_back(services),
+    )
     if not hold.draft or not contact_form.validate():
         return redirect(url_for(".details"))
     form = ReviewForm()
@@ -301,16 +342,10 @@ def extend():
     if extend_hold(db.session, hold, now, BookingSettings.current()):
         db.session.commit()
         flash(
-            _("We houden uw tijdstip nu vast tot %(time)s.", time=format_time(hold.expires_at)),
+            _("We houden uw tijdstip nu vast tot %(time)s.", time=time_span(hold.expires_at)),
             "success",
         )
     return redirect(url_for(back))
 
 
-@blueprint.get("/klaar")
-def done():
-    """After submitting: check your mail (pending) or your visit is booked (confirmed)."""
-    appointment = db.session.get(Appointment, session.get(DONE_KEY) or 0)
-    if appointment is None:
-        return redirect(url_for(".services"))
-    return render_template("booking/done.html", appointment=appointment)
+# The page after submitting ("booking.done") and its help live in done_page.py.

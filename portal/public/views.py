@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Service
 from ..models.base import MAX_ID
-from ..timeutil import CITY_TZ, local_today, to_local, utcnow
+from ..timeutil import CITY_TZ, local_today, utcnow
 from . import blueprint
 from .calendar import closures_ahead, week_hours
 
@@ -67,7 +67,9 @@ def service(service_id: int):
         day = next((d for d in days if d.isoformat() == request.args.get("dag")), None)
         day = day or (days[0] if days else None)
         if day:
-            slots = [(to_local(s.start), to_local(s.end)) for s in availability.on(day).slots()]
+            # In UTC like the time page's own choices, so a time links to exactly that
+            # choice there; the template shows them in Brussels time.
+            slots = [(s.start, s.end) for s in availability.on(day).slots()]
     return render_template(
         "public/service.html",
         service=chosen,

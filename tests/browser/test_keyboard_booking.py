@@ -97,11 +97,15 @@ def test_booking_with_the_keyboard_only(live_server, new_page, screenshots, lang
     walk.arrived("services", "/afspraak")
     _skip_link_comes_first(page)
 
-    # Step 1: tick the first service (Space), then on to the calendar (Enter).
+    # Step 1: open the first topic (Enter on its summary), tick its first service
+    # (Space), then on to the calendar (Enter).
+    walk.tab_to("details.service-group > summary")
+    walk.press("Enter")
     walk.tab_to("input[name=dienst]")
     walk.press("Space")
     assert page.locator("input[name=dienst]").first.is_checked()
-    service = page.locator("input[name=dienst]:checked + span").inner_text().strip()
+    chosen = page.locator("input[name=dienst]:checked + .service-choice > span").first
+    service = chosen.inner_text().strip()
     walk.tab_to("form[action$='/afspraak/dag'] button[type=submit]")
     walk.follow()
     walk.arrived("day", "/afspraak/dag")

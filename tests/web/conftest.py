@@ -28,3 +28,25 @@ def staff_client(demo_app, frozen_clock):
 def anonymous_client(demo_app, frozen_clock):
     """A client of the demo portal that nobody signed in with."""
     return new_client(demo_app)
+
+
+@pytest.fixture
+def two_clerk_city(app, monkeypatch):
+    """Two clerks at the counter for two weeks from Monday 7 December 2026, mail kept in
+    the outbox, limits off, the clock frozen at 07:30 that Monday (``.clock`` moves it)."""
+    from datetime import date, time, timedelta
+
+    import time_machine
+
+    from portal.extensions import db
+    from portal.timeutil import local_datetime
+    from tests.builders import build_city
+
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_REQUEST", False)
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", False)
+    monday = date(2026, 12, 7)
+    built = build_city(db.session, monday, monday + timedelta(days=13), staff_count=2)
+    db.session.commit()
+    with time_machine.travel(local_datetime(monday, time(7, 30)), tick=False) as clock:
+        built.clock = clock
+        yield built

@@ -308,7 +308,7 @@ def test_arrived_visits_wait_then_are_called_and_shown_in_the_hall(
         shown = display.get_data(as_text=True)
         assert display.status_code == 200
         assert first["reference"] in shown
-        assert f"Balie {first['counter_number']}" in shown
+        assert f"Loket {first['counter_number']}" in shown  # residents read "loket"
         assert first["name"] not in shown and second["reference"] not in shown
         assert 'aria-live="polite"' in shown
         assert '<meta http-equiv="refresh" content="15">' in shown
