@@ -115,6 +115,13 @@ def test_public_pages(live_server, new_page, screenshots, language):
     # Another language keeps the resident's choice so far.
     other = page.locator("a[hreflang=en]").get_attribute("href")
     assert f"dienst={service}" in other and "dag=" in other and other.endswith("lang=en")
+    # A resident who speaks French at the counter: the days and times with a speaker.
+    page.goto(live_server(f"/afspraak/dag?dienst={service}&personen=1&spreektaal=fr"))
+    assert page.locator("td.speaks").count() > 0
+    report.check(page, "step 2: day, a colleague who speaks the language marked")
+    page.locator("td.speaks a").last.click()
+    assert page.locator(".speaks-mark").count() > 0
+    report.check(page, "step 3: time, a colleague who speaks the language marked")
     report.assert_clean()
 
 
