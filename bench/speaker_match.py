@@ -10,7 +10,11 @@ language (the old behaviour, a control) and once with ``prefer_language`` — an
 again. Times that no longer fit are reported (they should be none: a preference never
 changes how many visits fit).
 
-    .venv/bin/python bench/speaker_match.py [--database URL]
+It also times the resident's month page for a newcomers' service with and without a
+language (the marks cost one query and a second pass of the core over the speakers'
+calendars), beside the core alone in memory.
+
+    .venv/bin/python bench/speaker_match.py [--database URL] [--repeat N]
 """
 
 from __future__ import annotations
@@ -29,19 +33,23 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from bench.availability import count_queries, median_ms
 from portal import create_app
+from portal.availability import load_availability
 from portal.booking.errors import SlotTaken
 from portal.booking.operations import place_hold
 from portal.booking.settings import BookingSettings
+from portal.booking.steps import Choice, month_view
 from portal.demo import load_demo
 from portal.extensions import db
-from portal.models import Appointment, AppointmentStatus, Hold, StaffMember
+from portal.models import Appointment, AppointmentStatus, Hold, Service, StaffMember
 from portal.scheduling.languages import marks_language
-from portal.timeutil import local_datetime
+from portal.timeutil import CITY_TZ, local_datetime
 
 MONDAY = date(2026, 12, 7)
 NOW = local_datetime(MONDAY, time(8, 0))
 SETTINGS = BookingSettings(secret_key="bench")
+NEWCOMERS = "inschrijving-nieuwkomer"
 
 
 def future_demand(session) -> list[tuple]:
@@ -98,10 +106,39 @@ def rebook(session, demand, prefer: bool) -> tuple[list[tuple[int, str]], int]:
     return pairs, lost
 
 
+def time_month_page(session, repeat: int) -> None:
+    """Print the month page's time and queries without and with a language to mark, and
+    the core alone (the free days, then the speakers' days) on the same data in memory."""
+    service = session.scalar(select(Service).where(Service.code == NEWCOMERS))
+    for label, spoken in (("month page, no language", None), ("month page, Arabic", "ar")):
+        choice = Choice([service], 1, spoken)
+
+        def page(choice=choice):
+            session.expire_all()
+            return month_view(session, choice, MONDAY.replace(day=1), NOW)
+
+        marked = len(page().speaker_days)
+        print(
+            f"{label:26} {median_ms(page, repeat):6.2f} ms, {count_queries(page)} queries"
+            f" ({marked} days marked)"
+        )
+    availability = load_availability(
+        session, [service], 1, MONDAY, MONDAY.replace(day=31), NOW, grid_minutes=15, tz=CITY_TZ
+    )
+    speaks = languages_of(session)
+    speakers = frozenset(m.staff_id for m in availability.staff if "ar" in speaks[m.staff_id])
+    print(f"{'core alone, free days':26} {median_ms(availability.days, repeat):6.2f} ms")
+    print(
+        f"{'core alone, speaker days':26}"
+        f" {median_ms(lambda: availability.speaker_days(speakers), repeat):6.2f} ms"
+    )
+
+
 def main() -> None:
     """Load the demo, count before, rebook without and with the preference, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="database URL (default: a new SQLite file)")
+    parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     url = args.database or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
@@ -109,6 +146,8 @@ def main() -> None:
         upgrade()
         load_demo(db.session, MONDAY, NOW)
         db.session.commit()
+        with app.test_request_context():
+            time_month_page(db.session, args.repeat)
         speaks = languages_of(db.session)
         demand = future_demand(db.session)
         before = count([(visit.staff_id, spoken) for *_x, spoken, visit in demand], speaks)
