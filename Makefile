@@ -72,6 +72,7 @@ bench: install-test
 	$(BIN)/python bench/invitation_days.py
 	$(BIN)/python bench/rota.py
 	$(BIN)/python bench/rota_plan.py
+	$(BIN)/python bench/speaker_match.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
