@@ -28,7 +28,7 @@ from ..models.appointments import new_nonce
 from ..models.outbox import MailStatus, OutboxMail
 from .errors import BookingError, TooManyVisits
 from .notify import notify
-from .operations import _open_visits_of
+from .operations import open_visits_of
 from .settings import BookingSettings
 from .tokens import manage_token, token_hash
 
@@ -114,7 +114,7 @@ def correct_address(
     if email.casefold() == (appointment.email or "").casefold():
         notify(session, appointment, ACTIVATION, now)
         return False
-    if _open_visits_of(session, email, now) >= settings.max_active_per_email:
+    if open_visits_of(session, email, now) >= settings.max_active_per_email:
         raise TooManyVisits()
     session.execute(
         update(OutboxMail)

@@ -170,7 +170,7 @@ def place_hold(
     return _claim_with_first_free(session, slot, now, make, prefer_language), token
 
 
-def _open_visits_of(session: Session, email: str, now: datetime) -> int:
+def open_visits_of(session: Session, email: str, now: datetime) -> int:
     """How many visits still to come an e-mail address has (pending or confirmed)."""
     return session.scalar(
         select(func.count())
@@ -206,7 +206,7 @@ def book_hold(
     if (
         enforce_cap
         and contact.email
-        and _open_visits_of(session, contact.email, now) >= (settings.max_active_per_email)
+        and open_visits_of(session, contact.email, now) >= (settings.max_active_per_email)
     ):
         raise TooManyVisits()
     activation = settings.activation_required if require_activation is None else require_activation
