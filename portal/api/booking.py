@@ -8,6 +8,7 @@ token itself for the rest, as for the resident's own manage page), calls one ope
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from collections.abc import Sequence
 from datetime import datetime
@@ -59,17 +60,8 @@ from .serializers import hold_json, time_span_json, visit_json
 
 API_KEY_HEADER = "X-API-Key"
 _HOLD_FIELDS = {"service_ids", "persons", "start", "spoken_language"}
-_BOOK_FIELDS = {
-    "hold",
-    "name",
-    "email",
-    "phone",
-    "language",
-    "spoken_language",
-    "spoken_language_other",
-    "interpreter_needed",
-    "remark",
-}
+# The hold's token and the resident's details (the fields of ContactDetails).
+_BOOK_FIELDS = {"hold", *(field.name for field in dataclasses.fields(ContactDetails))}
 
 
 @blueprint.errorhandler(BookingError)

@@ -14,28 +14,21 @@ and disappears with the browser session. A browser refuses a cookie of more than
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from flask import flash, redirect, request, session, url_for
 
 from ..i18n import _
 from . import blueprint
+from .contact import ContactDetails
 
 HOLD_KEY = "booking_hold"
 DONE_KEY = "booking_done"
 DRAFT_KEY = "booking_draft"
 
 # The contact fields a draft may carry (the details form's fields, no token).
-DRAFT_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "language",
-    "spoken_language",
-    "spoken_language_other",
-    "interpreter_needed",
-    "remark",
-)
+DRAFT_FIELDS = tuple(field.name for field in dataclasses.fields(ContactDetails))
 # The most characters of JSON (non-ASCII written as \uXXXX, as the session writes it)
 # a kept draft may take, so that the session cookie stays well below 4 KB.
 MAX_DRAFT_CHARS = 2000
