@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LOCALES := fr de en ar ru uk tr
 POT := translations/messages.pot
 
-.PHONY: run test lint install install-test translations extract-messages update-messages \
+.PHONY: run serve test lint install install-test translations extract-messages update-messages \
         compile-messages bench clean
 
 ## run: install, migrate, load the demo data into an empty database, serve on :5000
@@ -17,6 +17,13 @@ run: install compile-messages
 	$(BIN)/flask --app portal db upgrade
 	$(BIN)/flask --app portal demo --if-empty
 	$(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
+
+## serve: install, migrate and serve with gunicorn the way production does (gunicorn.conf.py)
+# on http://127.0.0.1:8000 (PORT, PORTAL_BIND, PORTAL_WEB_WORKERS, … change it). No demo
+# data is loaded: `make run` (or `flask --app portal demo --if-empty`) fills a database.
+serve: install compile-messages
+	$(BIN)/flask --app portal db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 ## test: install the test extras and run the whole suite, then the linter
 test: install-test compile-messages
