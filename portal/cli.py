@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Team
+from .ops.job_lock import once_across_servers
 from .timeutil import local_today, utcnow
 
 
@@ -58,6 +59,7 @@ def demo_command(if_empty: bool, today) -> None:
 
 
 @click.command("purge")
+@once_across_servers("purge")
 def purge_command() -> None:
     """Forget what is no longer needed: run-out holds, the contact details of visits that
     ended longer ago than PORTAL_RETENTION_DAYS, and the personal data and notes of

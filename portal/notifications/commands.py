@@ -1,6 +1,8 @@
 """``flask --app portal send-mail`` and ``send-reminders``: the mail worker for cron.
 
-Both run outside any request and commit their own work. A crontab could read::
+Both run outside any request and commit their own work; on PostgreSQL each takes an
+advisory lock, so the same command started on two servers at once runs on one
+(:mod:`portal.ops.job_lock`). A crontab could read::
 
     * * * * *   flask --app portal send-mail
     */15 * * * * flask --app portal send-reminders
@@ -13,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..ops.job_lock import once_across_servers
 from ..timeutil import utcnow
 from .links import manage_url
 from .outbox import deliver_due
@@ -38,6 +41,7 @@ def _echo_report(report) -> None:
     help="Send at most this many mails in this run.",
 )
 @with_appcontext
+@once_across_servers("send-mail")
 def send_mail_command(limit: int) -> None:
     """Deliver the mails that are due from the outbox (retries included)."""
     report = deliver_due(db.session, current_app.config, utcnow(), limit=limit)
@@ -59,6 +63,7 @@ def send_mail_command(limit: int) -> None:
     help="Deliver at most this many mails afterwards.",
 )
 @with_appcontext
+@once_across_servers("send-reminders")
 def send_reminders_command(hours_before: int | None, limit: int) -> None:
     """Queue the reminders of the coming visits and of the invitations about to run out
     (``INVITATION_REMINDER_DAYS`` before the window closes), commit, then deliver due mails."""
