@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .api.errors import error_response
 from .i18n import _
+from .unavailable import register_unavailable_handler
 
 
 def _messages() -> dict[int, tuple[str, str, str]]:
@@ -55,3 +56,5 @@ def register_error_handlers(app: Flask) -> None:
     def _server_error(error: InternalServerError):
         app.logger.error("unexpected error", exc_info=error.original_exception or error)
         return _answer(500)
+
+    register_unavailable_handler(app)  # 503 while the database is away

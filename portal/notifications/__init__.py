@@ -1,12 +1,14 @@
 """Mails to residents: composition, calendar files, QR codes, the outbox and reminders.
 
 The booking code calls :func:`queue_appointment_mail` inside its transaction; the mail is
-delivered after the response (:func:`register_after_request_delivery`) and by the
+delivered after the response by a background thread (:func:`register_after_request_delivery`,
+never on the request's thread) and by the
 ``send-mail`` command; ``send-reminders`` queues the reminders.
 """
 
 from __future__ import annotations
 
+from .background import register_after_request_delivery, sender_of
 from .ics import appointment_calendar, calendar_uid
 from .links import book_again_url, manage_url
 from .mails import MailKind, compose_appointment_mail
@@ -16,7 +18,6 @@ from .outbox import (
     deliver_due,
     pending_mail_ids,
     queue_appointment_mail,
-    register_after_request_delivery,
 )
 from .qr import reference_qr_png, reference_qr_svg
 from .reminders import send_reminders
@@ -37,4 +38,5 @@ __all__ = [
     "reference_qr_svg",
     "register_after_request_delivery",
     "send_reminders",
+    "sender_of",
 ]

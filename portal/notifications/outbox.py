@@ -2,8 +2,9 @@
 
 Queueing happens inside the caller's transaction: a booking and its mail commit together,
 or neither does. Delivery happens outside any request transaction, from
-``flask --app portal send-mail`` (cron or a systemd timer) and right after the response
-that wrote the mail; **the worker commits its own work**, mail by mail.
+``flask --app portal send-mail`` (cron or a systemd timer) and, soon after the response
+that wrote the mail, from the process's background sender (:mod:`.background`) — never on
+a request's thread; **the worker commits its own work**, mail by mail.
 
 Each mail is leased before it is sent: one ``UPDATE … WHERE id = :id AND <still due and
 not leased>`` whose row count tells whether this worker won it. That is atomic on SQLite
@@ -36,7 +37,6 @@ FIRST_RETRY = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 ERROR_LENGTH = 2000
 G_KEY = "outbox_mail_ids"
-EXTENSION_KEY = "portal.outbox_delivery"
 
 
 @dataclass
@@ -63,8 +63,8 @@ def queue_appointment_mail(
     The mail commits with the caller's transaction (the caller commits). Returns ``None``
     and writes nothing when the visit has no e-mail address. Needs an app context, not a
     request. ``suggestions`` are free times offered in a request to choose a new time.
-    Inside a request, the new id is also noted in ``g.outbox_mail_ids`` so that
-    the mail goes out right after the response (see :func:`register_after_request_delivery`).
+    Inside a request, the new id is also noted in ``g.outbox_mail_ids`` so that the
+    background sender delivers it after the response (see :mod:`.background`).
     """
     if not appointment.email:
         return None
@@ -82,7 +82,7 @@ def queue_message(
     session, message, kind: str, now: datetime, *, appointment_id: int | None = None
 ) -> OutboxMail:
     """Put a composed ``message`` (to its ``To`` address) in the outbox, flushed; inside a
-    request its id is also noted so that it goes out right after the response."""
+    request its id is also noted so that it goes out soon after the response."""
     mail = OutboxMail(
         kind=kind,
         appointment_id=appointment_id,
@@ -210,35 +210,16 @@ def deliver_due(
 
 
 def deliver_after_request(app: Flask, mail_ids: Iterable[int]) -> None:
-    """Deliver the mails a request just queued, after its response went out.
+    """Deliver the mails a request just queued, soon after its response went out.
 
-    Meant for ``response.call_on_close``: runs in an app context of its own (the request's
-    is gone by then) and swallows every error, because the CLI worker catches up anyway.
+    Run by the background sender (:mod:`.background`), never on a request's thread: in an
+    app context of its own, swallowing every error, because ``send-mail`` catches up anyway.
     """
     ids = list(mail_ids)
     if not ids:
         return
     try:
         with app.app_context():
-            deliver_due(db.session, app.config, utcnow(), only_ids=ids)
+            deliver_due(db.session, app.config, utcnow(), limit=len(ids), only_ids=ids)
     except Exception:
         app.logger.exception("delivering mails %s after the request failed", ids)
-
-
-def register_after_request_delivery(app: Flask) -> None:
-    """Send the mails a successful request queued as soon as its response is closed.
-
-    Installs an ``after_request`` handler; only when ``MAIL_SEND_AFTER_REQUEST`` is on and
-    the response is not an error (an error response may mean the transaction was rolled
-    back). Safe to call twice.
-    """
-    if app.extensions.get(EXTENSION_KEY):
-        return
-    app.extensions[EXTENSION_KEY] = True
-
-    @app.after_request
-    def _deliver_queued_mail(response):
-        ids = g.pop(G_KEY, None)
-        if ids and response.status_code < 400 and app.config.get("MAIL_SEND_AFTER_REQUEST"):
-            response.call_on_close(lambda: deliver_after_request(app, ids))
-        return response

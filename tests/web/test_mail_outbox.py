@@ -1,5 +1,5 @@
 """The outbox worker: retries without loss, no double delivery, the file backend, the
-delivery right after a request and the ``send-mail`` command."""
+delivery after a request (by the background sender) and the ``send-mail`` command."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from portal.notifications import (
     deliver_due,
     queue_appointment_mail,
     register_after_request_delivery,
+    sender_of,
 )
 from portal.notifications.outbox import LEASE, backoff
 from portal.timeutil import local_datetime
@@ -28,6 +29,7 @@ from tests.smtp import SmtpServer, closed_port_config, free_port, mail_visit, us
 START = local_datetime(datetime(2026, 12, 10).date(), time(10))
 NOW = START - timedelta(days=2)
 SLACK = timedelta(seconds=30)  # the worker's clock advances by the real time it spends
+FLUSH_SECONDS = 30  # at most this long for the background sender to finish (a bound only)
 
 
 def _queue(count: int = 1) -> list[int]:
@@ -190,6 +192,7 @@ def web_app(app):
     register_after_request_delivery(other)
     register_after_request_delivery(other)  # a second call adds nothing
     yield other
+    sender_of(other).stop()
     with other.app_context():
         db.engine.dispose()
 
@@ -203,11 +206,13 @@ def test_mail_goes_out_right_after_a_successful_response(app, web_app):
         response = client.get(f"/_test/queue/{visit.id}/200")
         assert response.status_code == 200
         response.close()  # what the WSGI server does once the body is sent
-        assert len(server.wait_for(1)) == 1
+        assert sender_of(web_app).flush(FLUSH_SECONDS)  # the background sender delivered
+        assert len(server.received) == 1
 
         failed = client.get(f"/_test/queue/{visit.id}/409")
         failed.close()
-        assert len(server.wait_for(2, timeout=0.3)) == 1
+        assert sender_of(web_app).flush(FLUSH_SECONDS)
+        assert len(server.received) == 1
     statuses = db.session.scalars(select(OutboxMail.status).order_by(OutboxMail.id)).all()
     assert statuses == [MailStatus.SENT, MailStatus.PENDING]
 
@@ -218,6 +223,7 @@ def test_delivery_after_response_swallows_a_dead_server(app, web_app):
     web_app.config.update(closed_port_config())
     response = web_app.test_client().get(f"/_test/queue/{visit.id}/201")
     response.close()
+    assert sender_of(web_app).flush(FLUSH_SECONDS)
     (mail,) = db.session.scalars(select(OutboxMail)).all()
     assert mail.status == MailStatus.PENDING and mail.attempts == 1
 
