@@ -126,10 +126,12 @@ def _context(follow_up: FollowUp, **extra) -> dict:
 @blueprint.after_request
 def _private_invitation_pages(response):
     """An invitation's pages carry its token in the address and the dossier's name and
-    e-mail on the review: never cached, never sent on as a referrer."""
+    e-mail on the review: never cached, never sent on as a referrer to another site
+    ("same-origin", not "no-referrer": Flask-WTF refuses a form posted over HTTPS without
+    a Referer, and these pages post forms)."""
     if (request.endpoint or "").startswith("booking.invitation"):
         response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 
