@@ -24,8 +24,8 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import demo_data as data
-from portal.demo import _qualified, _working_days, regular_week_needs
+from portal.demo import data
+from portal.demo.loader import _qualified, _working_days, regular_week_needs
 from portal.scheduling.availability import OpeningBlock, OpeningSchedule
 from portal.scheduling.rota import generate_rota, office_spans
 from portal.scheduling.rota_input import Person, Rota, RotaRequest
@@ -35,7 +35,7 @@ from portal.timeutil import CITY_TZ, local_datetime
 FIRST_DAY = date(2027, 2, 1)  # a Monday; 12 weeks on hold Easter Monday and summer time
 CLOSED = {date(2027, 3, 29)}  # Easter Monday
 TARGET = 0.35
-FRACTIONS = (1.0, 1.0, 1.0, 0.8, 1.0, 0.5)  # as portal/demo.py, by index in the team
+FRACTIONS = (1.0, 1.0, 1.0, 0.8, 1.0, 0.5)  # as portal/demo/loader.py, by index in the team
 
 
 def schedule() -> OpeningSchedule:

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from bench.availability import count_queries
 from portal import create_app
 from portal.demo import load_demo
-from portal.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Team
 from portal.timeutil import local_datetime

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from portal.demo_data import OPENING_HOURS
+from portal.demo.data import OPENING_HOURS
 from portal.models import (
     Appointment,
     AppointmentService,

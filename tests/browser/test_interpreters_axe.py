@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.demo_data import DEMO_ACCOUNTS
+from portal.demo.data import DEMO_ACCOUNTS
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models import Team

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Appointment, AppointmentStatus
 from portal.timeutil import utcnow

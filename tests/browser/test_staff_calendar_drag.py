@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.availability import load_availability
 from portal.booking.settings import BookingSettings
-from portal.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Appointment, AppointmentStatus, OutboxMail, StaffMember
 from portal.timeutil import (

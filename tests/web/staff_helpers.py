@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from portal.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.web.booking_helpers import csrf_of
 
 # The demo's account of each role: role → e-mail address (the first listed of a role).

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import demo_data
-from portal.demo_texts import city_day_names, service_texts, team_names
+from portal.demo import data as demo_data
+from portal.demo.texts import city_day_names, service_texts, team_names
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models import Closure, ClosureKind, Service, Team

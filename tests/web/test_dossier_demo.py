@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from portal.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, TEAMS
+from portal.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD, TEAMS
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models import (

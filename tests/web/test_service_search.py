@@ -10,8 +10,9 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
-from portal import create_app, demo_data
-from portal.demo_keywords import KEYWORDS
+from portal import create_app
+from portal.demo import data as demo_data
+from portal.demo.keywords import KEYWORDS
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models import AuditEvent, Service

@@ -1,6 +1,6 @@
 """The demo city's dossiers as plain data: the kinds of dossier each team follows up (with
 their names in the eight site languages and the usual wait before the next visit), and
-the cases loaded by :mod:`portal.demo_dossiers`, with the staff's notes (in Dutch, the
+the cases loaded by :mod:`portal.demo.dossiers`, with the staff's notes (in Dutch, the
 language the city's staff write in).
 
 Facts behind the windows: an eID's PIN/PUK letter arrives about three weeks after the
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import AppointmentStatus, DossierStatus
+from ...models import AppointmentStatus, DossierStatus
 
 # team code → rows of (subject code, wait in days, window in days, names by language).
 SUBJECTS: dict[str, list[tuple[str, int, int, dict[str, str]]]] = {

@@ -1,15 +1,15 @@
 """The demo city's texts in all site languages: service names and documents to bring, team
 names and the names of the city's own closing days.
 
-Dutch (with English) is the source in :mod:`portal.demo_data`; the other six languages live
+Dutch (with English) is the source in :mod:`portal.demo.data`; the other six languages live
 here and in the per-language-group modules, keyed by service code, team code and date.
 """
 
 from __future__ import annotations
 
-from .demo_texts_ar_tr import AR, TR
-from .demo_texts_fr_de import DE, FR
-from .demo_texts_ru_uk import RU, UK
+from .ar_tr import AR, TR
+from .fr_de import DE, FR
+from .ru_uk import RU, UK
 
 # Language → service code → (name, documents to bring, one per line).
 SERVICE_TEXTS: dict[str, dict[str, tuple[str, str]]] = {

@@ -1,7 +1,7 @@
 """French (as used in Belgium) and German (of the German-speaking Community of Belgium)
 texts of the demo services: code → (name, documents to bring, one per line).
 
-Translated from the Dutch source texts in :mod:`portal.demo_data`; same meaning, same lines.
+Translated from the Dutch source texts in :mod:`portal.demo.data`; same meaning, same lines.
 """
 
 from __future__ import annotations

@@ -18,14 +18,13 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .booking.contact import ContactDetails
-from .booking.settings import BookingSettings
-from .demo_texts_dossiers import CASES, CLOSED, DONE, MISSED, OPEN, SUBJECTS, Case, Follow
-from .dossiers import follow_up_operations as follow_ops
-from .dossiers import operations as ops
-from .dossiers import reminders
-from .dossiers.windows import follow_up_availability
-from .models import (
+from ..booking.contact import ContactDetails
+from ..booking.settings import BookingSettings
+from ..dossiers import follow_up_operations as follow_ops
+from ..dossiers import operations as ops
+from ..dossiers import reminders
+from ..dossiers.windows import follow_up_availability
+from ..models import (
     Appointment,
     AppointmentService,
     AppointmentStatus,
@@ -35,8 +34,9 @@ from .models import (
     StaffMember,
     Team,
 )
-from .scheduling.audience import AudienceKind
-from .timeutil import local_datetime, local_today
+from ..scheduling.audience import AudienceKind
+from ..timeutil import local_datetime, local_today
+from .texts.dossiers import CASES, CLOSED, DONE, MISSED, OPEN, SUBJECTS, Case, Follow
 
 
 def load_dossiers(

@@ -1,7 +1,7 @@
 """Russian and Ukrainian texts (formal address) of the demo services: code → (name,
 documents to bring, one per line).
 
-Translated from the Dutch source texts in :mod:`portal.demo_data`; same meaning, same lines.
+Translated from the Dutch source texts in :mod:`portal.demo.data`; same meaning, same lines.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Load the city's demo data: teams, counters, hours, services, staff, rota, visits and
-dossiers (:mod:`portal.demo_dossiers`).
+dossiers (:mod:`portal.demo.dossiers`).
 
 Deterministic for a given start date and seed, so that tests can rely on it. The rota
 comes from the planners' generator (:mod:`portal.scheduling.rota`), from each team's
@@ -16,12 +16,8 @@ from datetime import date, datetime, time, timedelta
 from flask import has_app_context
 from sqlalchemy.orm import Session
 
-from . import demo_data as data
-from . import demo_texts as texts
-from .booking.settings import BookingSettings
-from .demo_dossiers import load_dossiers
-from .demo_keywords import service_keywords
-from .models import (
+from ..booking.settings import BookingSettings
+from ..models import (
     Absence,
     AbsenceKind,
     Appointment,
@@ -45,11 +41,15 @@ from .models import (
     StaffRole,
     Team,
 )
-from .planning.rota_data import report_json, rota_rows, team_period
-from .scheduling.rota import generate_rota
-from .scheduling.rota_input import TurnKind
-from .scheduling.rota_turns import turn_kind
-from .timeutil import local_datetime, to_local
+from ..planning.rota_data import report_json, rota_rows, team_period
+from ..scheduling.rota import generate_rota
+from ..scheduling.rota_input import TurnKind
+from ..scheduling.rota_turns import turn_kind
+from ..staff.accounts import hash_password
+from ..timeutil import local_datetime, to_local
+from . import data, texts
+from .dossiers import load_dossiers
+from .keywords import service_keywords
 
 WEEKS = 8
 GRID = timedelta(minutes=15)
@@ -212,8 +212,6 @@ def _staff(session, rng, teams, services) -> list[StaffMember]:
 def _accounts(staff: list[StaffMember], teams: dict[str, Team]) -> None:
     """Every demo person signs in with the demo password (hashed once: argon2 is slow
     on purpose); the accounts of ``DEMO_ACCOUNTS`` get their role and a short address."""
-    from .staff.accounts import hash_password
-
     password_hash = hash_password(data.DEMO_PASSWORD)
     for member in staff:
         member.password_hash = password_hash
@@ -267,7 +265,7 @@ def _add_absence(session, member, first: date, last: date, kind, note) -> None:
 
 def regular_week_needs(need: tuple[int, int, int]) -> dict[tuple[int, time], int]:
     """A team's need per (weekday, block start) of the regular week from its
-    ``demo_data.TEAMS`` entry: (day turns, Monday evening, Saturday morning)."""
+    ``data.TEAMS`` entry: (day turns, Monday evening, Saturday morning)."""
     day, evening, saturday = need
     by_kind = {TurnKind.DAY: day, TurnKind.EVENING: evening, TurnKind.SATURDAY: saturday}
     return {
