@@ -16,8 +16,9 @@ longer a browser computes; on average half of it SHA-256 hashes).
 
 The client key of the limits is the connection's address (an IPv6 address counts by its /64,
 which one household gets). Behind a reverse proxy every request seems to come from the proxy:
-the city must then wrap the app in ``werkzeug.middleware.proxy_fix.ProxyFix`` with the exact
-number of proxies in front of it, so that ``request.remote_addr`` is the resident's address.
+the city then sets ``PORTAL_TRUSTED_PROXIES`` to the exact number of proxies in front of it
+(:mod:`portal.ops.proxy` applies ``ProxyFix``), so that ``request.remote_addr`` is the
+resident's address.
 ``X-Forwarded-For`` is never read here: anyone can write that header.
 """
 
@@ -51,6 +52,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import TooManyRequests
 
+from .api.errors import error_response
+from .api.keys import api_client
 from .i18n import _, current_language, ngettext
 from .models.security import SpentChallenge
 from .timeutil import utcnow
@@ -273,8 +276,6 @@ activation_help_limit = limiter.shared_limit(
 def _api_client_key() -> str:
     """A form engine is counted by its API key's name: it books for the whole city from
     one address. Requests without a valid key count per address."""
-    from .api.booking import api_client
-
     name = api_client()
     return f"api-client:{name}" if name else client_address()
 
@@ -303,8 +304,6 @@ def _retry_after_seconds(error: TooManyRequests) -> int:
 
 def too_many_requests(error: TooManyRequests):
     """The 429 answer: a page in the reader's language, or JSON under ``/api/``."""
-    from .api.errors import error_response  # here: portal.api's views import this module
-
     seconds = _retry_after_seconds(error)
     minutes = max(1, math.ceil(seconds / 60))
     retry = ngettext(

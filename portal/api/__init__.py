@@ -1,7 +1,8 @@
-"""The public JSON API, version 1, under ``/api/v1/`` (described by ``openapi.json``)."""
+"""The public JSON API, version 1, under ``/api/v1/`` (described by ``openapi.json``).
+
+The modules that attach routes to :data:`blueprint` are loaded by :mod:`portal.routes`.
+"""
 
 from flask import Blueprint
 
 blueprint = Blueprint("api", __name__)
-
-from . import booking, invitations, views  # noqa: E402, F401 - registers the routes on the blueprint

@@ -9,10 +9,8 @@ token itself for the rest, as for the resident's own manage page), calls one ope
 from __future__ import annotations
 
 import dataclasses
-import hmac
 from collections.abc import Sequence
 from datetime import datetime
-from functools import wraps
 
 from flask import Response, current_app, jsonify, request
 
@@ -43,6 +41,7 @@ from ..spoken_languages import BY_CODE, OTHER
 from ..timeutil import isoformat_local, utcnow
 from . import blueprint
 from .errors import ApiError
+from .keys import api_key_required
 from .params import (
     body_bool,
     body_choice,
@@ -58,7 +57,6 @@ from .params import (
 )
 from .serializers import hold_json, time_span_json, visit_json
 
-API_KEY_HEADER = "X-API-Key"
 _HOLD_FIELDS = {"service_ids", "persons", "start", "spoken_language"}
 # The hold's token and the resident's details (the fields of ContactDetails).
 _BOOK_FIELDS = {"hold", *(field.name for field in dataclasses.fields(ContactDetails))}
@@ -68,42 +66,6 @@ _BOOK_FIELDS = {"hold", *(field.name for field in dataclasses.fields(ContactDeta
 def _booking_error(error: BookingError):
     """Answer a refused booking step with its own status, code and message."""
     return ApiError.from_booking_error(error).response()
-
-
-# --- Access -------------------------------------------------------------------------------
-
-
-def api_client() -> str | None:
-    """The name of the form engine whose key (``X-API-Key``) the request carries, if any.
-
-    Keys come from the ``API_KEYS`` setting (name → key); every key is compared in constant
-    time, so the answer's timing tells nothing about how close a guess was.
-    """
-    given = request.headers.get(API_KEY_HEADER, "").encode("utf-8")
-    keys = current_app.config.get("API_KEYS") or {}
-    if not given or not isinstance(keys, dict):
-        return None
-    found = None
-    for name, key in keys.items():
-        if isinstance(key, str) and key and hmac.compare_digest(given, key.encode("utf-8")):
-            found = name
-    return found
-
-
-def api_key_required(view):
-    """Refuse the request with a 401 unless it carries a key from ``API_KEYS``."""
-
-    @wraps(view)
-    def guarded(*args, **kwargs):
-        if api_client() is None:
-            raise ApiError(
-                401,
-                "unauthorized",
-                _("Voor deze aanvraag is een geldige API-sleutel nodig (header X-API-Key)."),
-            )
-        return view(*args, **kwargs)
-
-    return guarded
 
 
 # --- Helpers ------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The resident's booking pages: choose, hold, give details, review, confirm, manage."""
+"""The resident's booking pages: choose, hold, give details, review, confirm, manage.
+
+The modules that attach routes to :data:`blueprint` are loaded by :mod:`portal.routes`.
+"""
 
 from flask import Blueprint
 
@@ -16,7 +19,3 @@ def _booking_helpers() -> dict:
         "other_language": OTHER,
         "call_back_text": call_back_text,
     }
-
-
-# Routes and template helpers register on import.
-from . import code_access, day_parts, done_page, invitation, manage, views  # noqa: E402, F401

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Appointment
 from ..models.appointments import REFERENCE_ALPHABET
+from ..notifications.links import code_page_url
 from .tokens import keyed_token
 
 # The reference's alphabet: no 0/O, 1/I/L, which are misread on paper and on the phone.
@@ -177,8 +178,6 @@ class PrintedCode:
 
 def printed_code(visit: Appointment, config: Mapping) -> PrintedCode | None:
     """The code of ``visit`` as the printout shows it, or None when it has none."""
-    from ..notifications.links import code_page_url
-
     code = code_of(visit, config["SECRET_KEY"])
     if code is None:
         return None

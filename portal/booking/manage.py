@@ -15,9 +15,11 @@ from dataclasses import replace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from ..dossiers.mail import notify_owner
 from ..extensions import db
 from ..i18n import _
 from ..models import AppointmentStatus, NotificationKind
+from ..notifications.qr import reference_qr_svg
 from ..timeutil import to_local, utcnow
 from . import blueprint
 from .errors import ActivationExpired, BookingError, OutsideWindow, SlotTaken
@@ -54,8 +56,6 @@ def _audience(appointment):
 def _tell_owner(appointment, kind: NotificationKind, now, detail=None) -> None:
     """Tell the dossier's owner what the resident did (nothing outside a dossier)."""
     if appointment.dossier_id is not None:
-        from ..dossiers.mail import notify_owner
-
         notify_owner(db.session, appointment, kind, now, detail=detail)
 
 
@@ -69,8 +69,6 @@ def _expired_page(appointment, now):
 @blueprint.get("/beheer/<token>")
 def visit(token: str):
     """The visit: confirm it (pending), or see it with its QR code, move or cancel it."""
-    from ..notifications.qr import reference_qr_svg
-
     appointment = _visit(token)
     now = utcnow()
     if appointment.activation_expired(now):

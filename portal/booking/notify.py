@@ -8,6 +8,8 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..models import Appointment
+from ..notifications import MailKind, queue_appointment_mail
+from ..notifications.links import manage_url
 
 # ``Appointment.channel`` of the back-office time a clerk books for a dossier.
 BACK_OFFICE_CHANNEL = "back_office"
@@ -19,9 +21,6 @@ def notify(session: Session, appointment: Appointment, kind: str, now: datetime)
     Back-office time a clerk booked for a dossier concerns no resident: never mailed."""
     if appointment.channel == BACK_OFFICE_CHANNEL:
         return
-    from ..notifications import MailKind, queue_appointment_mail
-    from ..notifications.links import manage_url
-
     queue_appointment_mail(
         session,
         appointment,

@@ -3,8 +3,8 @@
 A blueprint of its own, nested under the staff workspace (``/medewerkers/dossiers``), so
 sign-in, the idle timeout and the menu are the workspace's. It nests itself once, when
 first imported (Flask refuses setup calls on a blueprint once an app has it); the app
-factory imports it before it registers the workspace. The workspace never imports this
-package, so there is no import circle.
+factory loads the pages (:mod:`portal.routes`) before it registers the workspace. The
+workspace never imports this package, so there is no import circle.
 """
 
 from flask import Blueprint
@@ -13,5 +13,3 @@ from ..staff import blueprint as staff_blueprint
 
 blueprint = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 staff_blueprint.register_blueprint(blueprint)
-
-from . import views  # noqa: E402, F401 - routes register on import

@@ -26,6 +26,9 @@ from ..notifications.mails import sender
 from ..notifications.outbox import queue_message
 from ..notifications.summary import local_date, local_moment, service_documents
 from ..timeutil import as_utc
+from .follow_up_operations import follow_up_services, invitation_token
+from .operations import tell_owner
+from .reminders import claim_reminder, invitations_due_reminder
 
 INVITATION_PATH = "/afspraak/uitnodiging/"
 DOSSIER_PATH = "/medewerkers/dossiers/"
@@ -83,8 +86,6 @@ def _message(
 
 def _invitation_context(session, follow_up: FollowUp, url: str, language: str, reminder: bool):
     """Everything the invitation mail shows, written in the active locale."""
-    from .follow_up_operations import follow_up_services
-
     config = current_app.config
     dossier = follow_up.dossier
     subject_name = dossier.subject.name(language)
@@ -166,9 +167,6 @@ def send_invitation_reminders(session: Session, now: datetime, *, days_before: i
     each is claimed with one conditional UPDATE (never twice, never after a use). An
     invitation without an e-mail address is claimed too, so it is not looked at again.
     Returns the number of reminders queued; the caller commits."""
-    from .follow_up_operations import invitation_token
-    from .reminders import claim_reminder, invitations_due_reminder
-
     now = as_utc(now)
     secret = current_app.config["SECRET_KEY"]
     queued = 0
@@ -276,8 +274,6 @@ def queue_owner_mail(session: Session, notification, now: datetime) -> OutboxMai
 def notify_owner(session, visit, kind, now, *, detail=None):
     """Tell the dossier's owner (notification list; a mail when they asked for one).
     Nothing for a visit outside any dossier. Returns the notification or None."""
-    from .operations import tell_owner
-
     notification = tell_owner(session, visit, kind, now, detail=detail)
     if notification is not None:
         queue_owner_mail(session, notification, now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..booking.tokens import manage_token
+from ..i18n import LANGUAGES
 
 MANAGE_PATH = "/afspraak/beheer/"
 CODE_PATH = "/afspraak/code"
@@ -43,6 +44,4 @@ def book_again_url(config: Mapping, language: str | None = None) -> str:
 
 def _language(language: str | None) -> str:
     """``?lang=xx`` for one of the site's languages, else nothing."""
-    from ..i18n import LANGUAGES
-
     return f"?lang={language}" if language in LANGUAGES else ""

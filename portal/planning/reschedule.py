@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from ..availability import load_availability
 from ..models import Appointment, ShiftKind
+from ..notifications import MailKind, queue_appointment_mail
+from ..notifications.links import manage_url
 from ..scheduling.audience import PUBLIC, Audience, AudienceKind
 from ..timeutil import CITY_TZ, local_today
 
@@ -103,9 +105,6 @@ def request_new_time(
     Pass one :class:`TimeSuggestions` to every call of a batch.
 
     A visit without an e-mail address is only flagged: staff see the flag and phone."""
-    from ..notifications import MailKind, queue_appointment_mail
-    from ..notifications.links import manage_url
-
     visit.reschedule_requested_at = now
     visit.reschedule_reason = clean_reason(reason)
     session.flush()

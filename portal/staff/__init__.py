@@ -3,6 +3,10 @@ behalf of residents, reception and the waiting room, calendar feeds and the audi
 
 Every view checks the role (``access.roles_required``) and the team boundary
 (``access.visit_or_404`` and friends); see :mod:`portal.staff.access`.
+
+This module makes the blueprint and its hooks only: the workspace's pages (and the
+planners', which attach to this blueprint too) are loaded by :mod:`portal.routes`, so a
+page elsewhere may use :mod:`portal.staff.access` without an import circle.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db, login_manager
 from ..i18n import _, _l
 from ..models import StaffMember, StaffNotification, StaffRole
+from .access import parse_id
 
 blueprint = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
@@ -49,8 +54,6 @@ def navigation_for(member: StaffMember) -> list[tuple[str, str]]:
 @login_manager.user_loader
 def _load_member(member_id: str) -> StaffMember | None:
     """The signed-in staff member of a session, if the account is still usable."""
-    from .access import parse_id
-
     member_key = parse_id(member_id)
     if member_key is None:
         return None
@@ -130,19 +133,3 @@ def init_staff(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     app.register_blueprint(blueprint)
-
-
-from .. import planning  # noqa: E402, F401 - the planners' pages use this blueprint
-from . import (  # noqa: E402, F401 - routes register on import
-    audit_log,
-    auth,
-    calendars,
-    feed,
-    on_behalf,
-    progress,
-    reception,
-    today,
-    views,
-    visit,
-    waiting_room,
-)

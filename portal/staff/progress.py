@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from ..booking.errors import BookingError
+from ..dossiers.mail import notify_owner
 from ..extensions import db
 from ..i18n import _
 from ..models import Counter, NotificationKind
@@ -53,8 +54,6 @@ def visit_progress(visit_id: int):
         record_progress(db.session, current_user, visit, step, now, counter_id=_counter_from_form())
         if step == "no_show" and visit.dossier_id is not None:
             # The dossier's owner is told (and offered to invite again).
-            from ..dossiers.mail import notify_owner
-
             notify_owner(db.session, visit, NotificationKind.NO_SHOW, now)
     except BookingError as refusal:
         db.session.rollback()
