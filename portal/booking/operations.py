@@ -2,11 +2,8 @@
 move and cancel. Operations change the session and flush; the request commits once.
 
 The database has the last word on "one staff member, one visit at a time": every hold
-and visit claims its 5-minute units in ``slot_claim``. An operation first sweeps claims
-that no longer count (expired holds, visits never activated), then claims inside a
-SAVEPOINT per candidate clerk; a primary-key clash means someone else was quicker, and
-the next clerk free at that time is tried. The sweep is always the transaction's first
-write, which also makes SQLite open its transaction before the SAVEPOINT.
+and visit claims its 5-minute units in ``slot_claim``, with a sweep of the claims that no
+longer count first and a SAVEPOINT per candidate clerk (:mod:`.claims`).
 """
 
 from __future__ import annotations
@@ -14,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..availability import speakers_among
 from ..models import (
     Appointment,
     AppointmentService,
@@ -27,14 +22,12 @@ from ..models import (
     HoldKind,
     Service,
     ShiftKind,
-    SlotClaim,
-    claim_units,
 )
-from ..scheduling import FreeSlot, intervals
+from ..scheduling import intervals
 from ..scheduling.audience import Audience, AudienceKind
-from ..scheduling.languages import speakers_first
 from ..timeutil import to_local
-from .clerk_choice import counter_of, least_busy_first
+from .claims import claim_with_first_free, free_slot_with
+from .clerk_choice import counter_of
 from .contact import ContactDetails
 from .errors import (
     ActivationExpired,
@@ -48,64 +41,6 @@ from .errors import (
 from .selection import free_slot_at
 from .settings import BookingSettings
 from .tokens import manage_token, new_hold_token, token_hash
-
-
-def release_stale_claims(
-    session: Session, staff_ids: Sequence[int], units: Sequence[datetime], now: datetime
-) -> None:
-    """Delete the claims on ``units`` of ``staff_ids`` that no longer count: those of
-    expired holds and of visits that ended or were never activated."""
-    session.execute(
-        delete(SlotClaim)
-        .where(
-            SlotClaim.staff_id.in_(list(staff_ids)),
-            SlotClaim.unit_start.in_(list(units)),
-            or_(
-                SlotClaim.hold_id.in_(select(Hold.id).where(Hold.filter_stale(now))),
-                SlotClaim.appointment_id.in_(
-                    select(Appointment.id).where(Appointment.filter_stale(now))
-                ),
-            ),
-        )
-        .execution_options(synchronize_session="fetch")
-    )
-
-
-def _free_slot_with(slot: FreeSlot | None, staff_id: int | None) -> FreeSlot:
-    """``slot`` narrowed to the one clerk asked for; :class:`SlotTaken` when it is not free
-    or that clerk is not among those free then."""
-    if slot is None:
-        raise SlotTaken()
-    if staff_id is None:
-        return slot
-    if staff_id not in slot.staff_ids:
-        raise SlotTaken()
-    return FreeSlot(slot.start, slot.end, (staff_id,))
-
-
-def _claim_with_first_free(
-    session: Session, slot: FreeSlot, now: datetime, make, prefer_language: str | None = None
-) -> object:
-    """Claim ``slot`` for the first candidate clerk whose units are still free.
-
-    Clerks who speak ``prefer_language`` are tried first, then the others; within each
-    group the least busy first. ``make(staff_id)`` adds the hold or visit (with its
-    claims) to the session. Each try runs in a SAVEPOINT; a clash rolls only that try
-    back. Raises :class:`SlotTaken` when every candidate was taken in the meantime.
-    """
-    units = claim_units(slot.start, slot.end)
-    release_stale_claims(session, slot.staff_ids, units, now)
-    candidates = least_busy_first(session, slot.staff_ids, slot.start)
-    speakers = speakers_among(session, slot.staff_ids, prefer_language)
-    for staff_id in speakers_first(candidates, speakers):
-        try:
-            with session.begin_nested():
-                claimed = make(staff_id)
-                session.flush()
-        except IntegrityError:
-            continue
-        return claimed
-    raise SlotTaken()
 
 
 def place_hold(
@@ -134,7 +69,7 @@ def place_hold(
     if replacing is not None:
         session.delete(replacing)
         session.flush()
-    slot = _free_slot_with(
+    slot = free_slot_with(
         free_slot_at(
             session,
             services,
@@ -167,7 +102,7 @@ def place_hold(
         session.add(hold)
         return hold
 
-    return _claim_with_first_free(session, slot, now, make, prefer_language), token
+    return claim_with_first_free(session, slot, now, make, prefer_language), token
 
 
 def open_visits_of(session: Session, email: str, now: datetime) -> int:
@@ -380,7 +315,7 @@ def move(
     audience = _move_audience(appointment, for_staff)
     if audience is not None and not audience.allows_day(to_local(new_start).date()):
         raise OutsideWindow()
-    slot = _free_slot_with(
+    slot = free_slot_with(
         free_slot_at(
             session,
             appointment.services,
@@ -408,7 +343,7 @@ def move(
         appointment.claim_time()
         return appointment
 
-    _claim_with_first_free(session, slot, now, make, appointment.spoken_language)
+    claim_with_first_free(session, slot, now, make, appointment.spoken_language)
     appointment.sequence += 1
     appointment.reminder_sent_at = None
     # A request to choose a new time is answered by moving.

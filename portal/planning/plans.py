@@ -42,7 +42,8 @@ from ..staff.audit import record
 from ..timeutil import local_today, utcnow
 from .plan_edits import EditRefused, assign, discard, swap, unassign
 from .plan_forms import NewPlanForm, SwapForm, TurnEditForm
-from .plan_grid import find_slot, report_view, turn_label, week_count, week_grid, week_of
+from .plan_grid import find_slot, turn_label, week_count, week_grid, week_of
+from .plan_report import report_view
 from .rota_data import generate_plan, plan_slots
 
 # What each status is called on the pages.

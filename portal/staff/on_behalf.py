@@ -6,8 +6,8 @@ string: the services and persons (every active service of the person's teams, al
 by invitation only) → the free times of a day (no minimum notice: a resident at the desk
 can be seen now) → the resident's details. Booking goes through
 :func:`portal.staff.operations.book_for_resident` (no captcha, no cap per e-mail address)
-and ends on the printout: the confirmation in the resident's language, to hand over when
-no mail goes out.
+and ends on the printout (:mod:`.printout`): the confirmation in the resident's language,
+to hand over when no mail goes out.
 """
 
 from __future__ import annotations
@@ -16,49 +16,34 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import wraps
 
-from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
 from ..availability import visit_duration
-from ..booking.access_code import printed_code
 from ..booking.errors import BookingError, NotBookable
-from ..booking.operations import can_change
 from ..booking.selection import free_slot_at, resolve_services
 from ..booking.settings import BookingSettings
 from ..booking.steps import MAX_PERSONS_SHOWN, parse_day, parse_ids, parse_persons, parse_start
 from ..call_back import is_call_back
 from ..extensions import db
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, text_direction
-from ..models import Appointment, AuditAction, Service, StaffMember, Team
+from ..i18n import _
+from ..models import Service, StaffMember, Team
 from ..models.base import MAX_ID
-from ..notifications.links import manage_url
-from ..notifications.qr import reference_qr_svg
-from ..notifications.summary import (
-    SOURCE_LANGUAGE,
-    local_moment,
-    local_time,
-    service_documents,
-    visit_summary,
-)
 from ..scheduling import FreeSlot
 from ..timeutil import to_local, utcnow
 from . import blueprint
 from .access import (
     ALL_ROLES,
-    VISIT_ROLES,
     can_see_team,
     parse_id,
     roles_required,
     visible_teams,
-    visit_or_404,
 )
-from .audit import record
 from .on_behalf_forms import StaffContactForm
 from .operations import (
     book_for_resident,
@@ -331,72 +316,3 @@ def book_details():
             **choice.args(start=start.isoformat(), staff_id=clerk.id if clerk else ""),
         ),
     ), status
-
-
-def _documents_to_bring(visit: Appointment, language: str) -> list[tuple[Service, list[str], str]]:
-    """(service, documents, language of that list) for every service that asks for
-    documents; a list falls back to Dutch where the translation has none."""
-    listed = []
-    for service in visit.services:
-        documents = service_documents(service, language)
-        if documents:
-            text = service.text(language)
-            own = text.language if text.document_list else SOURCE_LANGUAGE
-            listed.append((service, documents, own))
-    return listed
-
-
-def render_printout_sheet(visit: Appointment, now: datetime) -> Markup:
-    """The confirmation of ``visit`` in the resident's language (its ``language``): when,
-    where, what to bring, the reference with its QR code and the manage link."""
-    language = visit.language if visit.language in LANGUAGES else DEFAULT_LANGUAGE
-    config = current_app.config
-    settings = BookingSettings.current()
-    with force_locale(language):
-        qr_label = _("QR-code van referentie %(reference)s", reference=visit.reference)
-        changeable = can_change(visit, now, settings)
-        html = render_template(
-            "staff/book_printout_sheet.html",
-            visit=visit,
-            summary=visit_summary(visit, language, config),
-            end_time=local_time(visit.ends_at),
-            documents=_documents_to_bring(visit, language),
-            qr=Markup(reference_qr_svg(visit.reference, qr_label)),  # noqa: S704 - our own SVG
-            manage_link=manage_url(config, visit),
-            manage_until=local_moment(visit.starts_at - settings.manage_cutoff)
-            if changeable
-            else None,
-            phone=config.get("CITY_HALL_PHONE"),
-            access=printed_code(visit, config),
-            language=language,
-            text_direction=text_direction(language),
-        )
-    return Markup(html)  # noqa: S704 - rendered by our own autoescaping template
-
-
-@blueprint.get("/afspraak/<int:visit_id>/afdruk")
-@roles_required(*VISIT_ROLES)
-def booking_printout(visit_id: int):
-    """The printable confirmation of a visit, in the resident's language, with a notice
-    (on screen only) whether a confirmation mail went out."""
-    visit = visit_or_404(db.session, current_user, visit_id)
-    record(
-        db.session,
-        current_user,
-        AuditAction.VIEW,
-        "visit.printout",
-        visit=visit,
-        detail={"language": visit.language, "mailed": bool(visit.email)},
-    )
-    db.session.commit()
-    staff_language = current_language()
-    sheet = render_printout_sheet(visit, utcnow())
-    visit_url = url_for("staff.visit", visit_id=visit.id)
-    return render_template(
-        "staff/printout.html",
-        visit=visit,
-        sheet=sheet,
-        visit_url=visit_url,
-        language=staff_language,
-        text_direction=text_direction(staff_language),
-    )
