@@ -28,6 +28,11 @@ def _messages() -> dict[int, tuple[str, str, str]]:
             _("Niet toegestaan"),
             _("Deze actie is op dit adres niet mogelijk."),
         ),
+        414: (
+            "uri_too_long",
+            _("Adres te lang"),
+            _("Dit adres is te lang om te lezen. Begin opnieuw vanaf de startpagina."),
+        ),
         500: (
             "server_error",
             _("Er ging iets mis"),
@@ -50,7 +55,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        return _answer(error.code or 500)
+        response = app.make_response(_answer(error.code or 500))
+        # The error's own headers stay: Allow on a 405, WWW-Authenticate, Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError):

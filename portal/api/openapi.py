@@ -25,7 +25,8 @@ _LANG = {
     "name": "lang",
     "in": "query",
     "description": "Language of the error messages (nl, fr, de, en, ar, ru, uk, tr); "
-    "otherwise Accept-Language, otherwise Dutch.",
+    "otherwise Accept-Language, otherwise Dutch. Any other value is refused: 400 "
+    "invalid_parameter.",
     "schema": {"type": "string", "enum": ["nl", "fr", "de", "en", "ar", "ru", "uk", "tr"]},
 }
 
@@ -150,9 +151,21 @@ def _ok(schema: str, description: str) -> dict:
     }
 
 
+def _refusing_unknown_languages(paths: dict) -> dict:
+    """``paths`` with a 400 answer in every operation: each reads ``lang`` and refuses a
+    value outside its enum (see :func:`portal.api.params.check_language`)."""
+    return {
+        path: {
+            method: {**operation, "responses": {"400": _JSON_ERROR, **operation["responses"]}}
+            for method, operation in operations.items()
+        }
+        for path, operations in paths.items()
+    }
+
+
 def openapi_document() -> dict:
     """The API description that form engines and schemathesis read."""
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Stadhuis op afspraak — public API",
@@ -264,3 +277,5 @@ def openapi_document() -> dict:
             },
         },
     }
+    document["paths"] = _refusing_unknown_languages(document["paths"])
+    return document

@@ -30,7 +30,8 @@ _LANG = {
     "name": "lang",
     "in": "query",
     "description": "Language of the messages and service names (otherwise Accept-Language, "
-    "otherwise Dutch; service names default to the visit's language).",
+    "otherwise Dutch; service names default to the visit's language). Any other value "
+    "is refused: 400 invalid_parameter.",
     "schema": {"type": "string", "enum": _LANGUAGES},
 }
 _MANAGE_TOKEN = {

@@ -27,7 +27,8 @@ _LANG = {
     "name": "lang",
     "in": "query",
     "description": "Language of the messages and service names (otherwise Accept-Language, "
-    "otherwise Dutch; names default to the resident's language).",
+    "otherwise Dutch; names default to the resident's language). Any other value "
+    "is refused: 400 invalid_parameter.",
     "schema": {"type": "string", "enum": _LANGUAGES},
 }
 _INVITATION_TOKEN = {

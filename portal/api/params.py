@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 
 from ..booking.forms import PHONE_PATTERN
-from ..i18n import _
+from ..date_input import read_date, read_moment
+from ..i18n import LANGUAGES, _
 from ..models.base import MAX_ID
+from ..plain_text import has_forbidden_characters
 from ..spoken_languages import BY_CODE, OTHER
 from .errors import ApiError
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_date(args, name: str, default: date | None = None) -> date:
@@ -29,11 +28,8 @@ def parse_date(args, name: str, default: date | None = None) -> date:
             _("De parameter %(name)s ontbreekt.", name=name),
             name,
         )
-    try:
-        if not _ISO_DATE.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
+    day = read_date(raw)
+    if day is None:
         raise ApiError(
             400,
             "invalid_date",
@@ -43,7 +39,25 @@ def parse_date(args, name: str, default: date | None = None) -> date:
                 name=name,
             ),
             name,
-        ) from None
+        )
+    return day
+
+
+def check_language(args) -> None:
+    """Refuse a ``lang`` outside the languages the site speaks (absent is fine: then
+    Accept-Language decides, else Dutch). The message follows Accept-Language."""
+    raw = args.get("lang")
+    if raw is not None and raw not in LANGUAGES:
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            _(
+                "De parameter %(name)s moet een van deze waarden zijn: %(choices)s.",
+                name="lang",
+                choices=", ".join(LANGUAGES),
+            ),
+            "lang",
+        )
 
 
 def parse_persons(args, maximum: int) -> int:
@@ -57,8 +71,6 @@ def parse_persons(args, maximum: int) -> int:
 # --- JSON bodies of the write half --------------------------------------------------------
 
 MAX_BODY_BYTES = 16_384
-# A visit is booked for the coming months; far-off years only risk overflow at the edges.
-_FIRST_YEAR, _LAST_YEAR = 2000, 2999
 _MISSING = object()
 
 
@@ -105,8 +117,9 @@ def body_text(
 ) -> str | None:
     """A text member, trimmed; None when absent, null or empty (a 400 if ``required``).
 
-    Refuses other types, control characters (newlines only when ``multiline``), text that
-    is not valid Unicode and text longer than ``max_length``.
+    Refuses other types, control characters and line separators (line breaks and tabs
+    are fine when ``multiline``; see :mod:`portal.plain_text`), text that is not valid
+    Unicode and text longer than ``max_length``.
     """
     raw = body.get(name)
     if raw is not None and not isinstance(raw, str):
@@ -116,12 +129,7 @@ def body_text(
         if required:
             raise _missing(name)
         return None
-    allowed = "\n\r\t" if multiline else ""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        value = "\x00"  # a lone surrogate: refused below like any other unreadable text
-    if any((ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) and ch not in allowed for ch in value):
+    if has_forbidden_characters(value, multiline=multiline):
         raise _invalid(
             name,
             _("De parameter %(name)s bevat tekens die niet zijn toegestaan.", name=name),
@@ -219,16 +227,8 @@ def body_datetime(body: dict, name: str) -> datetime:
         ),
         "invalid_datetime",
     )
-    if not isinstance(raw, str) or not 16 <= len(raw) <= 40 or not raw.isascii():
-        raise error
-    try:
-        moment = datetime.fromisoformat(raw)
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValueError(raw)
-        moment = moment.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise error from None
-    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+    moment = read_moment(raw) if isinstance(raw, str) and len(raw) >= 16 else None
+    if moment is None:
         raise error
     return moment
 
@@ -307,13 +307,8 @@ def body_date(body: dict, name: str, *, required: bool = True) -> date | None:
         ),
         "invalid_date",
     )
-    if not isinstance(raw, str) or not _ISO_DATE.fullmatch(raw):
-        raise error
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise error from None
-    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+    day = read_date(raw) if isinstance(raw, str) else None
+    if day is None:
         raise error
     return day
 

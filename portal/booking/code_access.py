@@ -16,13 +16,13 @@ exists. Rate limited per client address; each visit also locks after a few wrong
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..antibot import limiter
 from ..extensions import db
 from ..i18n import _, _l
+from ..plain_text import PlainTextForm
 from ..timeutil import utcnow
 from . import blueprint
 from .access_code import CodePolicy, normalised_code, normalised_reference, open_with_code
@@ -39,7 +39,7 @@ code_limit = limiter.limit(
 )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PlainTextForm):
     """The reference and the code, as on the printout; spaces, dashes and small letters
     are forgiven."""
 

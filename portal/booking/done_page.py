@@ -8,7 +8,6 @@ Only the browser that booked the visit can use the help: the visit is the sessio
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import EmailField
 
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..i18n import _, _l
 from ..locale_text import isolate
 from ..models import Appointment
+from ..plain_text import PlainTextForm
 from ..timeutil import utcnow
 from . import blueprint
 from .activation_help import (
@@ -32,7 +32,7 @@ from .forms import EMAIL_CHECKS, stripped
 from .settings import BookingSettings
 
 
-class CorrectEmailForm(FlaskForm):
+class CorrectEmailForm(PlainTextForm):
     """The address the activation mail should have gone to."""
 
     email = EmailField(

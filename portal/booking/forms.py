@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from ..i18n import LANGUAGES, _l
+from ..plain_text import PlainText, PlainTextForm
 from ..spoken_languages import OTHER, spoken_language_choices
 from .contact import ContactDetails
 
 PHONE_PATTERN = re.compile(r"^[0-9 +()./-]{6,40}$")
-# Control characters have no place in a name or a remark (and break mail headers).
-NO_CONTROL = re.compile(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
 
 
 def stripped(value):
@@ -33,7 +31,7 @@ EMAIL_CHECKS = (
 )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PlainTextForm):
     """Who comes: name, e-mail, optional phone, languages, interpreter, remark."""
 
     name = StringField(
@@ -42,7 +40,7 @@ class ContactForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Vul uw naam in.")),
             Length(max=120, message=_l("Uw naam mag hoogstens 120 tekens lang zijn.")),
-            Regexp(NO_CONTROL, message=_l("Uw naam bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(message=_l("Uw naam bevat tekens die we niet kunnen gebruiken.")),
         ],
         filters=[stripped],
     )
@@ -83,7 +81,7 @@ class ContactForm(FlaskForm):
         _l("Welke andere taal? (alleen als u „Een andere taal” koos)"),
         validators=[
             Length(max=60, message=_l("Schrijf de taal in hoogstens 60 tekens.")),
-            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(),
         ],
         filters=[stripped],
     )
@@ -93,7 +91,7 @@ class ContactForm(FlaskForm):
         description=_l("Bijvoorbeeld: ik kom met een rolstoel. Geen rijksregisternummer nodig."),
         validators=[
             Length(max=1000, message=_l("Uw opmerking mag hoogstens 1000 tekens lang zijn.")),
-            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(multiline=True),
         ],
     )
 
@@ -141,7 +139,7 @@ class ContactForm(FlaskForm):
         return {field.name: field.data for field in self if field.name != "csrf_token"}
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PlainTextForm):
     """The last step: a honeypot for bots and the proof-of-work captcha."""
 
     # Hidden from people (CSS and aria-hidden); bots that fill every field give themselves away.

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField
@@ -25,6 +24,7 @@ from ..booking.steps import MAX_PERSONS_SHOWN
 from ..i18n import _, _l, current_language
 from ..models import DossierSubject, Service, StaffMember
 from ..models.services import staff_service
+from ..plain_text import PlainTextForm
 from ..staff.access import parse_date, parse_id
 from ..staff.on_behalf_forms import REQUEST_KEY, new_request_key
 from .follow_up_operations import MAX_WINDOW_DAYS
@@ -72,7 +72,7 @@ class PlanChoices:
     members: Sequence[StaffMember]
 
 
-class PlanForm(FlaskForm):
+class PlanForm(PlainTextForm):
     """The next step of a dossier. The choices are the team's; the server checks every
     value again against them."""
 
@@ -324,7 +324,7 @@ def plan_values(
     )
 
 
-class TimeForm(FlaskForm):
+class TimeForm(PlainTextForm):
     """The time the follow-up is booked at (a free start of the chosen day), and for a
     follow-up any colleague may take, the clerk."""
 
@@ -336,7 +336,7 @@ class TimeForm(FlaskForm):
     staff_id = SelectField(_l("Bij medewerker"), validate_choice=False, default="")
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(PlainTextForm):
     """A later last day for an invitation."""
 
     latest = StringField(

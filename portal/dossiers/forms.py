@@ -8,10 +8,8 @@ valid choice" is never shown).
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,12 +19,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..booking.contact import ContactDetails
-from ..booking.forms import NO_CONTROL
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from ..models import DossierStatus
+from ..plain_text import PlainText, PlainTextForm
 from ..spoken_languages import OTHER
 from ..staff.access import parse_date, parse_id
 from ..staff.on_behalf_forms import StaffContactForm
@@ -37,8 +35,6 @@ DUE_PAST_DAYS = 366
 # ...and this far ahead.
 DUE_AHEAD_DAYS = 3 * 366
 MAX_NOTE_LENGTH = 4000
-# A note may hold line breaks and tabs, but no other control characters.
-NOTE_TEXT = re.compile(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
 
 
 def _strip(value):
@@ -162,7 +158,7 @@ class DossierForm(DueDateMixin, ChoiceIdMixin, StaffContactForm):
         )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PlainTextForm):
     """A staff-only note on the dossier."""
 
     body = TextAreaField(
@@ -174,14 +170,14 @@ class NoteForm(FlaskForm):
                 max=MAX_NOTE_LENGTH,
                 message=_l("Een notitie mag hoogstens 4000 tekens lang zijn."),
             ),
-            Regexp(NOTE_TEXT, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(multiline=True),
         ],
         filters=[_strip],
         render_kw={"rows": 4, "maxlength": MAX_NOTE_LENGTH},
     )
 
 
-class StatusForm(DueDateMixin, FlaskForm):
+class StatusForm(DueDateMixin, PlainTextForm):
     """Where the dossier stands, whom it waits for or how it ended, and its due date."""
 
     status = RadioField(
@@ -194,7 +190,7 @@ class StatusForm(DueDateMixin, FlaskForm):
         description=_l("Bijvoorbeeld: Dienst Vreemdelingenzaken, de wijkagent."),
         validators=[
             Length(max=120, message=_l("Schrijf dit in hoogstens 120 tekens.")),
-            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(),
         ],
         filters=[_strip],
         render_kw={"maxlength": 120},
@@ -204,7 +200,7 @@ class StatusForm(DueDateMixin, FlaskForm):
         description=_l("Alleen bij afsluiten, bijvoorbeeld: verblijfskaart afgegeven."),
         validators=[
             Length(max=300, message=_l("Schrijf de uitkomst in hoogstens 300 tekens.")),
-            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(),
         ],
         filters=[_strip],
         render_kw={"maxlength": 300},
@@ -232,7 +228,7 @@ class StatusForm(DueDateMixin, FlaskForm):
             raise ValidationError(_l("Schrijf de uitkomst van het dossier."))
 
 
-class HandOverForm(ChoiceIdMixin, FlaskForm):
+class HandOverForm(ChoiceIdMixin, PlainTextForm):
     """Give the dossier to a colleague of its team."""
 
     owner_id = SelectField(_l("Nieuwe behandelaar"), choices=[], validate_choice=False)
@@ -242,7 +238,7 @@ class HandOverForm(ChoiceIdMixin, FlaskForm):
         field.chosen = self.chosen_id(field, _l("Kies een collega uit de lijst."))
 
 
-class LinkVisitForm(FlaskForm):
+class LinkVisitForm(PlainTextForm):
     """Add an existing visit to the dossier's chain by its reference."""
 
     reference = StringField(
@@ -257,7 +253,7 @@ class LinkVisitForm(FlaskForm):
     )
 
 
-class NotifySettingForm(FlaskForm):
+class NotifySettingForm(PlainTextForm):
     """Whether the notifications also come by mail."""
 
     notify_by_mail = BooleanField(_l("Stuur mij ook een e-mail bij elke melding"))

@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from ..booking.forms import NO_CONTROL
 from ..i18n import _, _l
 from ..models import AbsenceKind, StaffMember
+from ..plain_text import PlainText, PlainTextForm
 from ..staff.access import parse_id
 from ..timeutil import end_of_local_day, local_datetime, start_of_local_day
 from .calendar_forms import GRID_MINUTES, DayField, add_error, read_time, strip
@@ -67,7 +66,7 @@ def _time_field(label):
     )
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(PlainTextForm):
     """A staff member's absence: the person (one of the team's active people), the kind,
     the first and last day (whole days), or hours on a single day, and a note."""
 
@@ -103,7 +102,7 @@ class AbsenceForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=NOTE_LENGTH, message=_l("De notitie mag hoogstens 200 tekens lang zijn.")),
-            Regexp(NO_CONTROL, message=_l("De notitie bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(message=_l("De notitie bevat tekens die we niet kunnen gebruiken.")),
         ],
         render_kw={"maxlength": NOTE_LENGTH},
     )

@@ -16,11 +16,12 @@ from flask_babel import format_date
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, RadioField, SelectChoice, StringField
 from wtforms.fields.core import Field
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, StopValidation
 
-from ..booking.forms import NO_CONTROL
+from ..date_input import FIRST_DAY, LAST_DAY
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, _l, text_direction
 from ..models import ClosureKind
+from ..plain_text import PlainText, PlainTextForm
 from ..scheduling import OpeningBlock as BlockData
 from ..scheduling import OpeningSchedule as ScheduleData
 from ..staff.access import parse_date
@@ -32,8 +33,6 @@ NAME_LENGTH = 80
 REASON_LENGTH = 200
 # The longest closure one form may add (a long renovation still fits).
 LONGEST_CLOSURE = timedelta(days=366)
-# The dates the forms accept (a typo such as 20266 or 0026 is not a plan).
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 # A wall-clock time as people type it: 9:00, 09:00 (a browser's time field sends 09:00).
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 # A Monday: the weekday names come from the reader's locale, not from a list of our own.
@@ -147,7 +146,7 @@ class ScheduleInput:
         return ScheduleData(self.valid_from, self.valid_until, self.blocks)
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(PlainTextForm):
     """A weekly opening schedule: its name, the days it is valid (both optional, both
     inclusive) and per weekday up to three blocks in Brussels wall-clock time."""
 
@@ -158,7 +157,7 @@ class ScheduleForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Geef het schema een naam.")),
             Length(max=NAME_LENGTH, message=_l("De naam mag hoogstens 80 tekens lang zijn.")),
-            Regexp(NO_CONTROL, message=_l("De naam bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(message=_l("De naam bevat tekens die we niet kunnen gebruiken.")),
         ],
         render_kw={"maxlength": NAME_LENGTH},
     )
@@ -302,11 +301,11 @@ def _reason_validators(required: bool) -> list:
     return [
         first,
         Length(max=REASON_LENGTH, message=_l("De reden mag hoogstens 200 tekens lang zijn.")),
-        Regexp(NO_CONTROL, message=_l("De reden bevat tekens die we niet kunnen gebruiken.")),
+        PlainText(message=_l("De reden bevat tekens die we niet kunnen gebruiken.")),
     ]
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(PlainTextForm):
     """A closure: the first and last day (one day when the last is empty), its kind and
     the reason residents read, in Dutch (required) and in other site languages."""
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
 from wtforms.widgets import DateInput
 
 from ..i18n import _l
+from ..plain_text import PlainTextForm
 from ..staff.access import parse_date
 from .rota_data import MAX_WEEKS, MIN_WEEKS
 
@@ -104,7 +104,7 @@ class ChoiceField(SelectField):
             raise StopValidation(str(self.message))
 
 
-class NewPlanForm(FlaskForm):
+class NewPlanForm(PlainTextForm):
     """Which team, from which Monday, for how many weeks, aiming at which counter share.
     ``today`` (set by the view) is the Brussels date the first Monday must come after."""
 
@@ -149,7 +149,7 @@ class NewPlanForm(FlaskForm):
             raise ValidationError(_l("Kies een maandag binnen het komende jaar."))
 
 
-class TurnEditForm(FlaskForm):
+class TurnEditForm(PlainTextForm):
     """Put someone on a turn, or take them off: the person's id and the turn's key."""
 
     person = HiddenField()
@@ -157,7 +157,7 @@ class TurnEditForm(FlaskForm):
     week = HiddenField()
 
 
-class SwapForm(FlaskForm):
+class SwapForm(PlainTextForm):
     """Swap two people's turns: the first person's turn goes to the second, and back."""
 
     first_person = SelectField(_l("Eerste medewerker"), validate_choice=False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Form,
@@ -26,11 +25,11 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, Regexp, StopValidation, ValidationError
 
-from ..booking.forms import NO_CONTROL
 from ..booking.topics import TOPICS
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l, text_direction
 from ..models import Channel, Service
 from ..models.services import DURATION_UNIT_MINUTES as UNIT
+from ..plain_text import PlainText, PlainTextForm
 from ..staff.access import parse_id
 from .service_keywords import keywords_field
 from .service_operations import CODE_MAX_LENGTH, ServiceSettings, TextValues
@@ -116,7 +115,7 @@ def _text_form(language: str) -> type[Form]:
             _l("Naam (verplicht)") if required else _l("Naam"),
             validators=[
                 Length(max=NAME_LENGTH, message=_l("De naam mag hoogstens 160 tekens lang zijn.")),
-                Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
+                PlainText(message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
             ],
             filters=[_strip],
             render_kw={**attrs, "maxlength": NAME_LENGTH},
@@ -127,7 +126,9 @@ def _text_form(language: str) -> type[Form]:
                 Length(
                     max=TEXT_LENGTH, message=_l("De uitleg mag hoogstens 2000 tekens lang zijn.")
                 ),
-                Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
+                PlainText(
+                    multiline=True, message=_l("Deze tekst bevat tekens die we niet gebruiken.")
+                ),
             ],
             filters=[_strip],
             render_kw={**attrs, "rows": 3},
@@ -139,7 +140,9 @@ def _text_form(language: str) -> type[Form]:
                     max=TEXT_LENGTH,
                     message=_l("De documenten mogen samen hoogstens 2000 tekens lang zijn."),
                 ),
-                Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
+                PlainText(
+                    multiline=True, message=_l("Deze tekst bevat tekens die we niet gebruiken.")
+                ),
             ],
             filters=[_tidy_lines],
             render_kw={**attrs, "rows": 3},
@@ -172,7 +175,7 @@ def _text_form(language: str) -> type[Form]:
     return ServiceTextForm
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(PlainTextForm):
     """A service's settings. ``teams`` (id → name) offers a team choice (administrators);
     without it the service stays in ``fixed_team_id``. ``staff_teams`` (staff id → team
     id) holds the people that may be ticked; only those of the chosen team are accepted."""

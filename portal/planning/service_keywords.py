@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 from wtforms import TextAreaField
-from wtforms.validators import Length, Regexp
+from wtforms.validators import Length
 
-from ..booking.forms import NO_CONTROL
 from ..i18n import _l
+from ..plain_text import PlainText
 
 KEYWORDS_LENGTH = 500
 # What separates keywords as a planner types them; spaces stay inside one ("id kaart").
@@ -44,7 +44,7 @@ def keywords_field(attrs: dict) -> TextAreaField:
                 max=KEYWORDS_LENGTH,
                 message=_l("De zoekwoorden mogen samen hoogstens 500 tekens lang zijn."),
             ),
-            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
+            PlainText(multiline=True, message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
         ],
         filters=[tidy_keywords],
         render_kw={**attrs, "rows": 2},

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from ..booking.forms import NO_CONTROL
 from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, _l, current_language, text_direction
 from ..models import AuditAction, DossierSubject, Team
 from ..models.base import MAX_ID
+from ..plain_text import PlainText, PlainTextForm
 from ..staff import blueprint
 from ..staff.access import (
     PLANNING_ROLES,
@@ -48,7 +47,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SubjectForm(FlaskForm):
+class SubjectForm(PlainTextForm):
     """A kind of dossier: its code, the usual follow-up window, whether it is offered,
     its place in the lists, and its name per language (Dutch required)."""
 
@@ -127,7 +126,7 @@ def _name_field(language: str, name: str) -> StringField:
     """The subject's name in ``language``, marked with its language and direction."""
     validators = [
         Length(max=NAME_LENGTH, message=_l("De naam mag hoogstens 120 tekens lang zijn.")),
-        Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
+        PlainText(message=_l("Deze tekst bevat tekens die we niet gebruiken.")),
     ]
     if language == DEFAULT_LANGUAGE:
         validators.insert(0, DataRequired(message=_l("Vul de Nederlandse naam in.")))

@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import _, _l
 from ..models import OpeningSchedule, StaffMember
+from ..plain_text import PlainTextForm
 from ..scheduling.rota_turns import split_block
 from .plan_forms import Between, WholeNumberField, choice_values
 
@@ -116,7 +117,7 @@ def team_settings_form(
     when the form was not sent (``need_…``, ``target``, ``reserved_percent``,
     ``reserved_release_days``, ``languages``, ``days_…``, ``fraction_…``)."""
 
-    class TeamSettingsForm(FlaskForm):
+    class TeamSettingsForm(PlainTextForm):
         """Needs per turn, target, reserved capacity, languages, and per person days
         and contract."""
 

@@ -11,7 +11,6 @@ visits loads up front, which every page that lists visits shares.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import wraps
 
@@ -20,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..booking.steps import parse_day
+from ..date_input import parse_iso_date
 from ..extensions import login_manager
 from ..models import Appointment, AppointmentService, Service, StaffMember, StaffRole, Team
 from ..models.base import MAX_ID
@@ -34,8 +33,6 @@ VISIT_ROLES = (StaffRole.CLERK, StaffRole.PLANNER, StaffRole.RECEPTION, StaffRol
 PLANNING_ROLES = (StaffRole.PLANNER, StaffRole.ADMIN)
 # ``team=all``: every team (central reception and administrators only).
 ALL_TEAMS = "all"
-# A day as the staff pages write it: ISO week dates ("2026-W01-1") are not one.
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_id(raw: str | None) -> int | None:
@@ -57,8 +54,9 @@ def id_or_404(raw: str | None) -> int:
 
 
 def parse_date(raw: str | None) -> date | None:
-    """A ``YYYY-MM-DD`` date (that shape only), or None when it is missing or unreadable."""
-    return parse_day(raw) if raw and _DAY.fullmatch(raw) else None
+    """A ``YYYY-MM-DD`` date (that shape only), or None when it is missing or unreadable;
+    every caller refuses what lies outside its own range with a message of its own."""
+    return parse_iso_date(raw)
 
 
 def roles_required(*roles: StaffRole):

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..date_input import FIRST_DAY, LAST_DAY
 from ..extensions import db
 from ..i18n import _, _l, current_language
 from ..models import Appointment, AuditAction, AuditEvent, StaffMember, StaffRole, Team
@@ -29,7 +30,7 @@ from .audit import record
 PAGE_SIZE = 100
 MAX_PAGE = 100_000
 # Dates outside these years are refused (and could not be turned into times anyway).
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year
 _REFERENCE_SHAPE = re.compile(r"[A-Z0-9]{1,16}")
 
 # What each action is called on the page.

@@ -6,7 +6,6 @@ import time
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -14,13 +13,15 @@ from ..antibot import limiter
 from ..extensions import db
 from ..i18n import _l
 from ..models import AuditAction
+from ..plain_text import PlainTextForm
+from ..request_limits import MAX_REDIRECT_CHARS
 from ..timeutil import utcnow
 from . import LAST_SEEN_KEY, blueprint
 from .accounts import SignInPolicy, authenticate
 from .audit import record
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PlainTextForm):
     """E-mail address and password of a staff member."""
 
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Length(max=254)])
@@ -28,8 +29,14 @@ class SignInForm(FlaskForm):
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a page of the workspace, never another site."""
-    if target and target.startswith(blueprint.url_prefix + "/") and "//" not in target:
+    """Where to go after signing in: a page of the workspace, never another site, never
+    an address too long to follow."""
+    if (
+        target
+        and len(target) <= MAX_REDIRECT_CHARS
+        and target.startswith(blueprint.url_prefix + "/")
+        and "//" not in target
+    ):
         return target
     return url_for("staff.home")
 

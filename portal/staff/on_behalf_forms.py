@@ -23,8 +23,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from ..booking.contact import ContactDetails
-from ..booking.forms import NO_CONTROL, PHONE_PATTERN, ContactForm
+from ..booking.forms import PHONE_PATTERN, ContactForm
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
+from ..plain_text import PlainText
 from ..spoken_languages import OTHER
 
 
@@ -56,7 +57,7 @@ class StaffContactForm(ContactForm):
         validators=[
             DataRequired(message=_l("Vul de naam van de bewoner in.")),
             Length(max=120, message=_l("De naam mag hoogstens 120 tekens lang zijn.")),
-            Regexp(NO_CONTROL, message=_l("De naam bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(message=_l("De naam bevat tekens die we niet kunnen gebruiken.")),
         ],
         filters=[_strip],
     )
@@ -120,7 +121,7 @@ class StaffContactForm(ContactForm):
         description=_l("Bijvoorbeeld: komt met een rolstoel. Noteer geen rijksregisternummer."),
         validators=[
             Length(max=1000, message=_l("De opmerking mag hoogstens 1000 tekens lang zijn.")),
-            Regexp(NO_CONTROL, message=_l("Deze tekst bevat tekens die we niet kunnen gebruiken.")),
+            PlainText(multiline=True),
         ],
     )
 

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -26,6 +25,7 @@ from ..i18n import _, _l
 from ..interpreters.coverage import NO_SPEAKER, visit_interpreter_reasons
 from ..models import Appointment, AppointmentStatus, AuditAction, StaffMember
 from ..notifications.summary import local_date, local_moment, local_time
+from ..plain_text import PlainTextForm
 from ..timeutil import (
     end_of_local_day,
     isoformat_local,
@@ -67,7 +67,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class MoveForm(FlaskForm):
+class MoveForm(PlainTextForm):
     """The new time of a visit (a free start time of the chosen day) and, if staff want,
     the clerk. The choices are the day's free times; the server checks them again."""
 
@@ -79,7 +79,7 @@ class MoveForm(FlaskForm):
     staff_id = SelectField(_l("Bij medewerker"), validate_choice=False, default="")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PlainTextForm):
     """Why staff cancel the visit: the resident reads it in the cancellation mail."""
 
     reason = TextAreaField(
