@@ -4,7 +4,9 @@
 Prints, for (a) the free times of one day and (b) the days with a free time over 60 days:
 the median time of the real path (queries + scheduling core) and its number of SQL
 queries, beside floors computed in memory on the very same data: the naive reference
-(``naive_free_slots``: a linear scan per candidate time) and the core alone.
+(``naive_free_slots``: a linear scan per candidate time) and the core alone. Then the path
+the public pages and API take (``portal.availability_cache``): kept in memory (one query
+for the cache generations) and recomputed after a change committed anywhere.
 
     .venv/bin/python bench/availability.py [--database URL] [--repeat N]
 
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from portal import create_app
+from portal import availability_cache, create_app
 from portal.availability import load_availability
 from portal.extensions import db
 from portal.models import (
@@ -46,16 +48,17 @@ DAYS, CLERKS, BOOKED = 60, 8, 0.7
 SLOT = timedelta(minutes=15)
 
 
-def build(session) -> int:
-    """The benchmark's city; returns the service id."""
+def build(session, days: int = DAYS, clerks: int = CLERKS, history_days: int = 0) -> int:
+    """The benchmark's city (``days`` ahead, ``clerks``, 70% booked, and as busy a past of
+    ``history_days`` before it); returns the service id."""
     rng = random.Random(1)
     city = build_city(
         session,
-        FIRST_DAY,
-        FIRST_DAY + timedelta(days=DAYS),
-        staff_count=CLERKS,
+        FIRST_DAY - timedelta(days=history_days),
+        FIRST_DAY + timedelta(days=days),
+        staff_count=clerks,
         minutes=15,
-        horizon_days=DAYS,
+        horizon_days=min(days, 366),
     )
     offered = booked = 0
     for shift in city.shifts:
@@ -76,8 +79,8 @@ def build(session) -> int:
             moment += SLOT
     session.commit()
     print(
-        f"data: {CLERKS} clerks, {offered} clerk-times of 15 min over {DAYS} days, "
-        f"{booked} booked ({booked / offered:.0%})"
+        f"data: {clerks} clerks, {offered} clerk-times of 15 min over {days + history_days} "
+        f"days ({history_days} of them past), {booked} booked ({booked / offered:.0%})"
     )
     return city.service.id
 
@@ -129,7 +132,18 @@ def main() -> None:
                 db.session, [service], 1, first, final, NOW, grid_minutes=15, tz=CITY_TZ
             )
 
-        rows = []
+        def public(first, final):
+            db.session.expire_all()
+            service = db.session.get(Service, service_id)
+            return availability_cache.public_availability(
+                db.session, [service], 1, first, final, NOW, grid_minutes=15, tz=CITY_TZ
+            )
+
+        def recomputed(first, final):
+            availability_cache.clear()  # as after a change: the generations moved
+            return public(first, final)
+
+        rows, public_rows = [], []
         for label, first, final, answer in (
             ("(a) free times of one day", one_day, one_day, lambda a: a.slots()),
             ("(b) days with a free time, 60 days", FIRST_DAY, last, lambda a: a.days()),
@@ -146,6 +160,16 @@ def main() -> None:
                 s.start for s in naive_free_slots(data.window, data.staff, data.request)
             }
             rows.append((label, full, queries, naive, core))
+            assert answer(public(first, final)) == answer(real(first, final))
+            public_rows.append(
+                (
+                    label,
+                    median_ms(lambda a=first, b=final, f=answer: f(public(a, b)), args.repeat),
+                    count_queries(lambda a=first, b=final, f=answer: f(public(a, b))),
+                    median_ms(lambda a=first, b=final, f=answer: f(recomputed(a, b)), args.repeat),
+                    count_queries(lambda a=first, b=final, f=answer: f(recomputed(a, b))),
+                )
+            )
         print(f"database: {db.engine.dialect.name}; median of {args.repeat} runs\n")
         print(
             f"{'':38}{'real path':>11}{'queries':>9}{'naive floor':>13}{'core only':>11}"
@@ -156,6 +180,12 @@ def main() -> None:
                 f"{label:38}{full:9.1f}ms{queries:9d}{naive:11.1f}ms{core:9.1f}ms"
                 f"{full / naive:11.2f}x{full / core:10.2f}x"
             )
+        print(
+            f"\npublic pages and API (kept in memory; the service row included)\n"
+            f"{'':38}{'kept':>11}{'queries':>9}{'recomputed':>13}{'queries':>9}"
+        )
+        for label, kept, kept_queries, again, again_queries in public_rows:
+            print(f"{label:38}{kept:9.2f}ms{kept_queries:9d}{again:11.1f}ms{again_queries:9d}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -105,10 +106,20 @@ def visit_duration(services: Sequence[Service], persons: int) -> timedelta:
 def public_holidays(first: date, last: date, language: str = "nl") -> dict[date, str]:
     """Belgian public holidays in ``first``..``last`` with their names in ``language``
     (empty names where the ``holidays`` package does not speak it)."""
-    years = range(first.year, last.year + 1)
-    named = holidays.country_holidays("BE", years=years, language=language)
+    named = _belgian_holidays(first.year, last.year, language)
+    return {day: name for day, name in named if first <= day <= last}
+
+
+@lru_cache(maxsize=64)
+def _belgian_holidays(first_year: int, last_year: int, language: str) -> tuple:
+    """(date, name) of the Belgian public holidays of the years, named in ``language``:
+    kept, since the ``holidays`` package computes them anew (milliseconds) on every call
+    and they never change within a release of it."""
+    named = holidays.country_holidays(
+        "BE", years=range(first_year, last_year + 1), language=language
+    )
     speaks = language in named.supported_languages
-    return {day: name if speaks else "" for day, name in named.items() if first <= day <= last}
+    return tuple(sorted((day, name if speaks else "") for day, name in named.items()))
 
 
 def closed_days(session: Session, first: date, last: date) -> set[date]:
@@ -230,6 +241,11 @@ class Availability:
     staff: list[StaffCalendar]
     request: SlotRequest
     tz: ZoneInfo
+
+    @property
+    def staff_ids(self) -> list[int]:
+        """The qualified staff members (whom a language preference may mark)."""
+        return [member.staff_id for member in self.staff]
 
     def slots(self) -> list[FreeSlot]:
         """The free start times, each with the staff members who could take it."""

@@ -12,16 +12,19 @@ from flask import current_app, jsonify, request
 from flask_babel import format_date
 from sqlalchemy.orm import selectinload
 
-from ..availability import Availability, booking_window, load_availability
+from ..availability import booking_window
+from ..availability_cache import CachedAvailability, public_availability
+from ..cache_generation import request_generations
 from ..extensions import db
 from ..i18n import _
 from ..models import Service
 from ..models.base import MAX_ID
+from ..service_facts import ServiceFacts, service_facts
 from ..timeutil import CITY_TZ, isoformat_local, local_today, utcnow
 from . import blueprint
 from .errors import ApiError
 from .openapi import openapi_document
-from .params import parse_date, parse_persons
+from .params import check_language, parse_date, parse_persons
 from .serializers import service_json
 
 
@@ -29,6 +32,12 @@ from .serializers import service_json
 def _api_error(error: ApiError):
     """Answer an :class:`ApiError` as JSON."""
     return error.response()
+
+
+@blueprint.before_request
+def _check_language():
+    """Refuse a ``lang`` the API does not speak, as its OpenAPI document's enum says."""
+    check_language(request.args)
 
 
 @blueprint.get("/openapi.json")
@@ -61,9 +70,13 @@ def _active_service(service_id: int) -> Service:
     return service
 
 
-def _bookable_service(service_id: int) -> Service:
-    """The service, refused with a 403 when residents cannot book it themselves."""
-    service = _active_service(service_id)
+def _bookable_service(service_id: int) -> ServiceFacts:
+    """The service's facts (kept in memory until a service changes), refused with a 404
+    when there is no such active service and a 403 when residents cannot book it."""
+    generation, _bookings = request_generations()
+    service = service_facts(db.session, service_id, generation)
+    if service is None or not service.active:
+        raise ApiError(404, "unknown_service", _("Deze dienst bestaat niet."), "service_id")
     if not service.publicly_bookable:
         raise ApiError(
             403,
@@ -89,11 +102,12 @@ def _check_horizon(day: date, last_day: date, parameter: str) -> None:
 
 
 def _availability(
-    service: Service, persons: int, first: date, last: date, now: datetime
-) -> Availability:
-    """The free times of one service for ``persons`` people between two dates, as at ``now``."""
+    service: ServiceFacts, persons: int, first: date, last: date, now: datetime
+) -> CachedAvailability:
+    """The free times of one service for ``persons`` people between two dates, as at ``now``
+    (kept in memory until something changes them)."""
     config = current_app.config
-    return load_availability(
+    return public_availability(
         db.session,
         [service],
         persons,
@@ -102,6 +116,7 @@ def _availability(
         now,
         grid_minutes=config["SLOT_GRID_MINUTES"],
         tz=CITY_TZ,
+        generations=request_generations(),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..availability import load_availability
@@ -21,6 +21,10 @@ from .errors import NotBookable
 from .settings import BookingSettings
 
 MAX_SERVICES_PER_VISIT = 4
+# Built once: the active services among the ``ids`` bound at execution.
+_ACTIVE = select(Service).where(
+    Service.id.in_(bindparam("ids", expanding=True)), Service.filter_active()
+)
 
 
 def resolve_services(
@@ -37,12 +41,7 @@ def resolve_services(
         raise NotBookable()
     if any(not 0 < service_id <= MAX_ID for service_id in unique_ids):
         raise NotBookable()
-    found = {
-        service.id: service
-        for service in session.scalars(
-            select(Service).where(Service.id.in_(unique_ids), Service.filter_active())
-        )
-    }
+    found = {service.id: service for service in session.scalars(_ACTIVE, {"ids": unique_ids})}
     if len(found) != len(unique_ids):
         raise NotBookable()
     services = [found[service_id] for service_id in unique_ids]

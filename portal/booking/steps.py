@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from ..availability import booking_window, load_availability, speakers_among
+from ..availability_cache import public_availability
+from ..cache_generation import request_generations
+from ..date_input import read_date, read_moment, read_month
 from ..models import Service
 from ..scheduling import FreeSlot
 from ..scheduling.languages import starts_with_speaker
 from ..spoken_languages import BY_CODE, OTHER
-from ..timeutil import CITY_TZ, as_utc, local_today
+from ..timeutil import CITY_TZ, local_today
 from .selection import resolve_services
 
 MAX_PERSONS_SHOWN = 6
@@ -91,33 +94,18 @@ def choice_from(session: Session, args: MultiDict) -> Choice:
 
 
 def parse_day(value: str | None) -> date | None:
-    """A YYYY-MM-DD date, or None."""
-    try:
-        return date.fromisoformat(value) if value and len(value) == 10 else None
-    except ValueError:
-        return None
+    """A YYYY-MM-DD date inside the portal's window, or None."""
+    return read_date(value)
 
 
 def parse_month(value: str | None, fallback: date) -> date:
     """The first day of the YYYY-MM month in ``value``, or of ``fallback``'s month."""
-    try:
-        if value and len(value) == 7:
-            return date.fromisoformat(value + "-01")
-    except ValueError:
-        pass
-    return fallback.replace(day=1)
+    return read_month(value) or fallback.replace(day=1)
 
 
 def parse_start(value: str | None) -> datetime | None:
     """An aware ISO 8601 moment from a time button, in UTC, or None."""
-    if not value or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-        # 0001-01-01T00:00:00+14:00 parses, but lies before the first representable UTC.
-        return as_utc(moment) if moment.tzinfo is not None else None
-    except (ValueError, OverflowError):
-        return None
+    return read_moment(value)
 
 
 @dataclass(frozen=True)
@@ -132,6 +120,24 @@ class Month:
     next: date | None
     # The free days on which a clerk who speaks the resident's language is free.
     speaker_days: frozenset[date] = frozenset()
+
+    def key(self) -> tuple:
+        """Everything the month shows, hashable (its weeks follow from ``first``)."""
+        return (self.first, self.free_days, self.previous, self.next, self.speaker_days)
+
+
+def _public_availability(session, choice, first, last, now, ignore_appointment_id):
+    """The public's free times of ``choice``: kept in memory, except for a move (which
+    counts the moved visit's own time as free) that reads the database."""
+    asked = (session, choice.services, choice.persons, first, last, now)
+    grid = current_app.config["SLOT_GRID_MINUTES"]
+    if ignore_appointment_id is None:
+        return public_availability(
+            *asked, grid_minutes=grid, tz=CITY_TZ, generations=request_generations()
+        )
+    return load_availability(
+        *asked, grid_minutes=grid, tz=CITY_TZ, ignore_appointment_id=ignore_appointment_id
+    )
 
 
 def month_view(
@@ -152,21 +158,11 @@ def month_view(
     free: frozenset[date] = frozenset()
     speaker_days: frozenset[date] = frozenset()
     if first <= last:
-        availability = load_availability(
-            session,
-            choice.services,
-            choice.persons,
-            first,
-            last,
-            now,
-            grid_minutes=current_app.config["SLOT_GRID_MINUTES"],
-            tz=CITY_TZ,
-            ignore_appointment_id=ignore_appointment_id,
+        availability = _public_availability(
+            session, choice, first, last, now, ignore_appointment_id
         )
         free = frozenset(availability.days())
-        speakers = speakers_among(
-            session, [member.staff_id for member in availability.staff], choice.spoken_language
-        )
+        speakers = speakers_among(session, availability.staff_ids, choice.spoken_language)
         if speakers and free:
             speaker_days = frozenset(availability.speaker_days(speakers))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
@@ -192,18 +188,7 @@ def times_on(
     ignore_appointment_id: int | None = None,
 ) -> list[FreeSlot]:
     """The free times of ``day`` (one per start time), earliest first."""
-    availability = load_availability(
-        session,
-        choice.services,
-        choice.persons,
-        day,
-        day,
-        now,
-        grid_minutes=current_app.config["SLOT_GRID_MINUTES"],
-        tz=CITY_TZ,
-        ignore_appointment_id=ignore_appointment_id,
-    )
-    return availability.slots()
+    return _public_availability(session, choice, day, day, now, ignore_appointment_id).slots()
 
 
 def speaker_starts(session: Session, choice: Choice, slots: list[FreeSlot]) -> frozenset[datetime]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import selectinload
 
+from ..cache_generation import request_generations
 from ..call_back import is_call_back
 from ..extensions import db
 from ..i18n import _, current_language
 from ..locale_text import time_span
 from ..models import Service
+from ..page_cache import render_cached
 from ..spoken_languages import spoken_language_choices
 from ..timeutil import to_local, utcnow
 from . import blueprint
@@ -98,7 +100,9 @@ def _choice_or_redirect(args=None):
     try:
         return choice_from(db.session, args), None
     except NotBookable:
-        kept = {"dienst": args.getlist("dienst")[:10], "fout": "combinatie"}
+        # Only what can be a service's id goes back into the address (never 100 kB).
+        ids = [value for value in args.getlist("dienst")[:10] if parse_ids([value])]
+        kept = {"dienst": ids, "fout": "combinatie"}
         return None, redirect(url_for(".services", **kept))
 
 
@@ -110,7 +114,12 @@ def day():
         return refusal
     now = utcnow()
     month = month_view(db.session, choice, parse_month(request.args.get("maand"), now.date()), now)
-    return render_template("booking/day.html", choice=choice, month=month)
+    calendar_generation, _bookings = request_generations()
+    return render_cached(
+        (calendar_generation, month.key()),
+        "booking/day.html",
+        lambda: {"choice": choice, "month": month},
+    )
 
 
 def _render_times(choice: Choice, day, now, *, taken=None, status=200):

@@ -11,6 +11,7 @@ from .appointments import (
     claim_units,
 )
 from .audit import AuditAction, AuditEvent
+from .cache import CacheGeneration
 from .calendar import Closure, ClosureKind, OpeningBlock, OpeningSchedule
 from .dossiers import (
     Dossier,
@@ -38,6 +39,7 @@ __all__ = [
     "AppointmentStatus",
     "AuditAction",
     "AuditEvent",
+    "CacheGeneration",
     "Channel",
     "Closure",
     "ClosureKind",

@@ -7,11 +7,14 @@ from datetime import date, timedelta
 from flask import abort, current_app, render_template, request
 from sqlalchemy.orm import selectinload
 
-from ..availability import booking_window, load_availability
+from ..availability import booking_window
+from ..availability_cache import public_availability
+from ..cache_generation import request_generations
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Service
 from ..models.base import MAX_ID
+from ..page_cache import render_cached
 from ..timeutil import CITY_TZ, local_today, utcnow
 from . import blueprint
 from .calendar import closures_ahead, week_hours
@@ -24,21 +27,29 @@ DAYS_SHOWN = 21
 
 @blueprint.get("/")
 def index():
-    """Start page: the opening hours, the coming closures and the services by team."""
-    language = current_language()
+    """Start page: the opening hours, the coming closures and the services by team; kept
+    rendered until the calendar changes or the day does."""
     today = local_today(utcnow())
+    calendar_generation, _bookings = request_generations()
+    return render_cached(
+        (calendar_generation, today), "public/index.html", lambda: _index_context(today)
+    )
+
+
+def _index_context(today: date) -> dict:
+    """What the start page shows on ``today``."""
     services = db.session.scalars(
         Service.listed().options(selectinload(Service.texts), selectinload(Service.team))
     ).all()
     teams: dict = {}
     for service in services:
         teams.setdefault(service.team, []).append(service)
-    return render_template(
-        "public/index.html",
-        teams=teams,
-        hours=week_hours(db.session, today),
-        closures=closures_ahead(db.session, today, today + timedelta(days=60), language),
-    )
+    language = current_language()
+    return {
+        "teams": teams,
+        "hours": week_hours(db.session, today),
+        "closures": closures_ahead(db.session, today, today + timedelta(days=60), language),
+    }
 
 
 @blueprint.get("/diensten/<int:service_id>")
@@ -53,7 +64,7 @@ def service(service_id: int):
     if chosen.publicly_bookable:
         horizon_end = booking_window([chosen], now, CITY_TZ).last_day
         last = min(today + timedelta(days=DAYS_SHOWN), horizon_end)
-        availability = load_availability(
+        availability = public_availability(
             db.session,
             [chosen],
             1,

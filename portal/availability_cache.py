@@ -1,0 +1,229 @@
+"""The public's free times kept in memory, so that the month page, the service page and
+the read API do not recompute them on every request.
+
+An entry holds what decides the free times of some services for some persons on some
+local dates, read once from the database by :func:`portal.availability.load_availability`,
+with the core's per-day summary (:mod:`portal.scheduling.day_summary`: each day's last free
+start) and, when asked, a day's free slots or a language's summary. It is used only while
+
+* the ``calendar`` and ``bookings`` generations (:mod:`portal.cache_generation`, read
+  before the data, one query per request) are the ones it was made under: any committed
+  hold, booking, cancel, move, shift, absence, opening hour, closure or service change in
+  any process makes every process recompute;
+* nothing it counted has run out: it is valid until the first live hold or pending visit
+  among its clerks expires (a time that comes free by the clock, without a write);
+* it is the same local day (the booking horizon and reserved time move with the date).
+
+The minimum notice moves with the clock too: an entry is computed from the start of its
+first day, and each request keeps only the starts at or after its own ``now + notice`` (a
+day is free when its last free start is; a day's slots are cut with a bisection).
+
+Only the public audience is cached: staff, invitations and moves read the database every
+time, and holding or booking never trusts a cache (the database's slot claims decide).
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import Session
+
+from .availability import Availability, booking_window, load_availability
+from .cache_generation import read_generations
+from .models import Appointment, AppointmentStatus, Hold, Service
+from .scheduling import FreeSlot, day_interval
+from .scheduling.day_summary import last_free_starts
+from .timeutil import local_today
+
+# How many entries a process keeps (least recently used first out). An entry of a month
+# of one service (its shifts, busy spans and summaries) is a few hundred kB at most.
+MAX_ENTRIES = 256
+
+
+class FreeTable:
+    """An entry: the inputs read from the database (with the first allowed start at the
+    start of the first day), the per-day summary, and what requests derived from them."""
+
+    def __init__(self, base: Availability, computed_at: datetime, valid_until: datetime | None):
+        self.base = base
+        # It holds from the moment it was read (a clock set back, in tests, reads again)
+        # until a hold or pending visit it counted runs out (None: nothing will).
+        self.computed_at = computed_at
+        self.valid_until = valid_until
+        self.staff_ids = tuple(member.staff_id for member in base.staff)
+        # Per local date with a free start: the date and its last free start.
+        self.day_last_start = tuple(
+            sorted(last_free_starts(base.window, base.staff, base.request, base.tz).items())
+        )
+        self._derived: dict[Hashable, object] = {}
+        self._lock = threading.Lock()
+
+    def derived(self, key: Hashable, compute: Callable[[], object]):
+        """``compute()`` once per ``key`` for this entry (the entry never changes)."""
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = compute()
+        with self._lock:
+            return self._derived.setdefault(key, value)
+
+    def slots(self, day: date | None) -> tuple[list[FreeSlot], list[datetime]]:
+        """Every free slot of the entry (or of one local ``day``) and their starts."""
+
+        def compute():
+            base = self.base if day is None else self.base.on(day)
+            slots = base.slots()
+            return slots, [slot.start for slot in slots]
+
+        return self.derived(("slots", day), compute)
+
+    def speaker_last_starts(self, speakers: frozenset[int]) -> tuple[tuple[date, datetime], ...]:
+        """The per-day summary of ``speakers``' calendars alone."""
+
+        def compute():
+            base = self.base
+            own = [member for member in base.staff if member.staff_id in speakers]
+            summary = last_free_starts(base.window, own, base.request, base.tz) if own else {}
+            return tuple(sorted(summary.items()))
+
+        return self.derived(("speakers", speakers), compute)
+
+
+@dataclass(frozen=True)
+class CachedAvailability:
+    """The answers of :class:`portal.availability.Availability` from a :class:`FreeTable`,
+    for a request whose first allowed start is ``earliest`` (on one local ``day`` when
+    narrowed with :meth:`on`)."""
+
+    table: FreeTable
+    earliest: datetime
+    tz: ZoneInfo
+    day: date | None = None
+
+    @property
+    def staff_ids(self) -> list[int]:
+        """The qualified staff members (whom a language preference may mark)."""
+        return list(self.table.staff_ids)
+
+    def slots(self) -> list[FreeSlot]:
+        """The free start times, each with the staff members who could take it."""
+        slots, starts = self.table.slots(self.day)
+        return slots[bisect_left(starts, self.earliest) :]
+
+    def _kept(self, summary) -> list[date]:
+        """The days of a per-day summary still free at ``earliest`` (and on ``day``)."""
+        return [
+            day
+            for day, last in summary
+            if last >= self.earliest and (self.day is None or day == self.day)
+        ]
+
+    def days(self) -> list[date]:
+        """The local dates with at least one free start time."""
+        return self._kept(self.table.day_last_start)
+
+    def speaker_days(self, speakers: frozenset[int]) -> list[date]:
+        """The local dates on which one of ``speakers`` is free for the visit."""
+        return self._kept(self.table.speaker_last_starts(frozenset(speakers)))
+
+    def on(self, day: date) -> CachedAvailability:
+        """The same availability narrowed to one local date."""
+        return CachedAvailability(self.table, self.earliest, self.tz, day)
+
+
+_entries: OrderedDict[tuple, tuple[tuple[int, int], FreeTable]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _lookup(key: tuple, generations: tuple[int, int], now: datetime) -> FreeTable | None:
+    """The entry of ``key`` when it was made under ``generations`` and is still valid."""
+    with _lock:
+        found = _entries.get(key)
+        if found is None:
+            return None
+        made_under, table = found
+        expired = table.valid_until is not None and table.valid_until <= now
+        if made_under != generations or expired or now < table.computed_at:
+            del _entries[key]
+            return None
+        _entries.move_to_end(key)
+        return table
+
+
+def _store(key: tuple, generations: tuple[int, int], table: FreeTable) -> None:
+    """Keep ``table`` under ``key``, dropping the least recently used beyond the limit."""
+    with _lock:
+        _entries[key] = (generations, table)
+        _entries.move_to_end(key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+
+
+def clear() -> None:
+    """Forget every entry of this process (the generations make this unnecessary for
+    correctness; benchmarks use it to measure a cold cache)."""
+    with _lock:
+        _entries.clear()
+
+
+def next_expiry(
+    session: Session, staff_ids: Sequence[int], start: datetime, end: datetime, now: datetime
+) -> datetime | None:
+    """The first moment after ``now`` at which a live hold or a pending visit of
+    ``staff_ids`` overlapping ``[start, end)`` runs out (one query; None when none)."""
+    if not staff_ids:
+        return None
+    holds = select(func.min(Hold.expires_at).label("moment")).where(
+        Hold.staff_id.in_(staff_ids), Hold.filter_overlapping(start, end), Hold.filter_live(now)
+    )
+    pending = select(func.min(Appointment.activation_expires_at).label("moment")).where(
+        Appointment.staff_id.in_(staff_ids),
+        Appointment.filter_overlapping(start, end),
+        Appointment.status == AppointmentStatus.PENDING,
+        Appointment.activation_expires_at > now,
+    )
+    moments = [moment for moment in session.scalars(union_all(holds, pending)) if moment]
+    return min(moments, default=None)
+
+
+def public_availability(
+    session: Session,
+    services: Sequence[Service],
+    persons: int,
+    first: date,
+    last: date,
+    now: datetime,
+    *,
+    grid_minutes: int,
+    tz: ZoneInfo,
+    generations: tuple[int, int] | None = None,
+) -> CachedAvailability:
+    """The public's free times of ``services`` for ``persons`` on ``first``..``last`` as
+    at ``now``: from this process's memory when nothing changed since it was computed,
+    else computed (and kept). Answers like :func:`portal.availability.load_availability`.
+    ``generations`` are the request's (:func:`portal.cache_generation.request_generations`);
+    read here when not given."""
+    generations = generations or read_generations(session)
+    service_ids = tuple(service.id for service in services)
+    today = local_today(now, tz)
+    key = (str(session.get_bind().url), service_ids, persons, first, last, today, grid_minutes)
+    earliest = booking_window(services, now, tz).earliest
+    table = _lookup(key, generations, now)
+    if table is None:
+        loaded = load_availability(
+            session, services, persons, first, last, now, grid_minutes=grid_minutes, tz=tz
+        )
+        start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
+        from_first_day = replace(loaded, request=replace(loaded.request, earliest=start))
+        staff_ids = sorted(member.staff_id for member in loaded.staff)
+        expiry = next_expiry(session, staff_ids, start, end, now)
+        table = FreeTable(from_first_day, now, expiry)
+        _store(key, generations, table)
+    return CachedAvailability(table, earliest, tz)

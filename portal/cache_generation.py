@@ -1,0 +1,165 @@
+"""Cache generations: how every process learns, with one cheap read, that data it keeps in
+memory changed in the database — whichever process, server or command changed it.
+
+Two kinds of data are kept in memory (see :mod:`portal.availability_cache` and
+:mod:`portal.page_cache`):
+
+* ``calendar`` — what rarely changes: opening hours, closures, services and their texts,
+  teams, who may handle a service, staff and their languages;
+* ``bookings`` — what changes all day: visits, holds, shifts, absences.
+
+Every transaction that writes one of those tables sets a new random value in one random
+shard of the kind's rows of ``cache_generation``, in the same transaction, just before its
+commit — so the new value is visible exactly when the change is. A reader reads the sum of
+the shards of each kind (:func:`read_generations`, one query) *before* it reads the data it
+caches; a cache entry made under other generations is not used. Random values (not a
+counter) stay different even when a test empties every table; random shards keep two
+concurrent bookings on PostgreSQL from waiting on one row (each holds its shard's row lock
+only for its own commit).
+
+The writes are seen on the connection (every INSERT, UPDATE and DELETE statement, ORM or
+not, bulk or not), not in the ORM, so no write path can forget to bump. Rolled-back
+transactions bump nothing; a statement rolled back to a savepoint still bumps (harmless:
+one recomputation).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+CALENDAR = "calendar"
+BOOKINGS = "bookings"
+
+# Table → the kind of cached data its rows feed.
+WATCHED_TABLES: dict[str, str] = {
+    "opening_schedule": CALENDAR,
+    "opening_block": CALENDAR,
+    "closure": CALENDAR,
+    "service": CALENDAR,
+    "service_text": CALENDAR,
+    "staff_service": CALENDAR,
+    "staff_member": CALENDAR,
+    "staff_language": CALENDAR,
+    "team": CALENDAR,
+    "appointment": BOOKINGS,
+    "appointment_service": BOOKINGS,
+    "hold": BOOKINGS,
+    "shift": BOOKINGS,
+    "absence": BOOKINGS,
+}
+SHARDS = 32
+# Below 2**48, so that the sum of SHARDS values fits a signed 64-bit integer.
+VALUE_LIMIT = 2**48
+
+_WRITE = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.IGNORECASE
+)
+_READ = "SELECT kind, SUM(value) FROM cache_generation GROUP BY kind"
+_TOUCHED = "portal.cache_touched"
+_REQUEST_KEY = "portal.cache_generations"
+_TABLE_SEEN = "portal.cache_table_seen"
+_EXISTS = {
+    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_generation'",
+    "postgresql": "SELECT to_regclass('cache_generation') IS NOT NULL",
+}
+
+
+def kind_written(statement: str) -> str | None:
+    """The kind of cached data ``statement`` changes, or None (a read, another table)."""
+    head = statement[:7].lstrip().upper()
+    if not head.startswith(("INSERT", "UPDATE", "DELETE")):
+        return None
+    match = _WRITE.match(statement)
+    return WATCHED_TABLES.get(match.group(1).lower()) if match else None
+
+
+def _note_write(conn: Connection, _cursor, statement: str, *_args) -> None:
+    """Remember on the connection which kinds this transaction changes."""
+    kind = kind_written(statement)
+    if kind is not None:
+        conn.info.setdefault(_TOUCHED, set()).add(kind)
+
+
+def _table_exists(conn: Connection, cursor) -> bool:
+    """Whether the database has ``cache_generation`` yet (not before its migration)."""
+    if conn.info.get(_TABLE_SEEN):
+        return True
+    cursor.execute(_EXISTS.get(conn.dialect.name, _EXISTS["postgresql"]))
+    row = cursor.fetchone()
+    conn.info[_TABLE_SEEN] = bool(row and row[0])
+    return conn.info[_TABLE_SEEN]
+
+
+def _bump_before_commit(conn: Connection) -> None:
+    """Set a new value in one shard of every kind this transaction changed, in it."""
+    kinds = conn.info.pop(_TOUCHED, None)
+    if not kinds:
+        return
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if not _table_exists(conn, cursor):
+            return
+        for kind in sorted(kinds):
+            shard, value = secrets.randbelow(SHARDS), secrets.randbelow(VALUE_LIMIT)
+            # Only our own constants and integers go into the statement.
+            cursor.execute(
+                "INSERT INTO cache_generation (kind, shard, value) "  # noqa: S608
+                f"VALUES ('{kind}', {shard}, {value}) "
+                "ON CONFLICT (kind, shard) DO UPDATE SET value = excluded.value"
+            )
+    finally:
+        cursor.close()
+
+
+def _forget_writes(conn: Connection) -> None:
+    """A rolled-back transaction changed nothing."""
+    conn.info.pop(_TOUCHED, None)
+
+
+def install(engine: Engine) -> None:
+    """Watch ``engine``'s writes and bump the generations in their transactions."""
+    if event.contains(engine, "after_cursor_execute", _note_write):
+        return
+    event.listen(engine, "after_cursor_execute", _note_write)
+    event.listen(engine, "commit", _bump_before_commit)
+    event.listen(engine, "rollback", _forget_writes)
+
+
+def read_generations(session: Session) -> tuple[int, int]:
+    """(calendar, bookings) generations as committed now, in one query. Read them before
+    the data a cache entry is made of."""
+    rows = session.connection().exec_driver_sql(_READ).all()
+    sums = {kind: int(total) for kind, total in rows}
+    return sums.get(CALENDAR, 0), sums.get(BOOKINGS, 0)
+
+
+def request_generations() -> tuple[int, int]:
+    """The generations for the current request: read once, at its first use, so that
+    every cache a page consults agrees on them (read anew outside a request).
+
+    Kept in the WSGI environ, not in ``g``: a test that holds an app context shares one
+    ``g`` between its requests, and each request must read the generations again."""
+    from flask import has_request_context, request
+
+    from .extensions import db
+
+    if not has_request_context():
+        return read_generations(db.session)
+    environ = request.environ
+    if _REQUEST_KEY not in environ:
+        environ[_REQUEST_KEY] = read_generations(db.session)
+    return environ[_REQUEST_KEY]
+
+
+def init_app(app) -> None:
+    """Watch the writes of every database engine of the Flask ``app``."""
+    from .extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            install(engine)
