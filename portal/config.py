@@ -12,6 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .ops.production import refuse_incomplete_production
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,6 +74,20 @@ class DefaultConfig:
     ACCESS_CODE_MAX_FAILURES = 5
     ACCESS_CODE_LOCK_MINUTES = 60
     RATELIMIT_HEADERS_ENABLED = True
+    # Browsers' reports of Content-Security-Policy violations (portal/security), per client.
+    RATELIMIT_CSP_REPORT = "20 per minute;100 per hour"
+
+    # Security headers (portal/security/headers.py). CSP_DIRECTIVES lays a city's sources
+    # over the built-in policy, directive → sources ("" drops one), e.g. the JSON
+    # {"img-src": "'self' https://tiles.example"} in PORTAL_CSP_DIRECTIVES.
+    CSP_DIRECTIVES: dict = {}
+    # Where browsers report violations: None is the portal's own /csp-rapport (logged),
+    # a URL an external collector, "" none.
+    CSP_REPORT_URI = None
+    # Sent when the site is HTTPS (the request, or BASE_URL); "" sends none. No
+    # includeSubDomains: other hosts of the city's domain may not be HTTPS yet.
+    HSTS_HEADER = "max-age=31536000"
+
     # The proof-of-work puzzle on submit; the higher, the longer a browser computes.
     ALTCHA_MAX_NUMBER = 50_000
     # Keys of the form engines that may hold and book through the API (name → key).
@@ -95,9 +111,17 @@ class DefaultConfig:
     MAIL_DIRECTORY = None  # default: instance/mail
     # List the mail files at /dev/mail (only with MAIL_BACKEND "file"; `make run` sets it).
     DEV_MAILBOX = False
-    # Deliver the mails a request wrote right after its response (besides the CLI worker).
+    # Deliver the mails a request wrote soon after its response, from a background thread
+    # of each process (never the request's), besides the CLI worker `send-mail`.
     MAIL_SEND_AFTER_REQUEST = True
+    # Notifications that thread keeps waiting; when a hanging mail server fills them, more
+    # are dropped and their mails wait in the outbox for `send-mail` (nothing is lost).
+    MAIL_QUEUE_SIZE = 100
     OUTBOX_MAX_ATTEMPTS = 20  # then the mail is marked failed (and stays for a person)
+
+    # While the database cannot be reached, pages and the API answer 503 with this
+    # Retry-After (seconds).
+    UNAVAILABLE_RETRY_AFTER_SECONDS = 30
 
     # Staff sign-in. Wrong passwords lock an account for a while; an idle session ends.
     STAFF_MAX_FAILED_SIGN_INS = 5
@@ -108,6 +132,12 @@ class DefaultConfig:
     # The session cookie is only sent over HTTPS when the portal is served over HTTPS
     # (derived from BASE_URL unless set explicitly).
     SESSION_COOKIE_SECURE = None
+
+    # Running it (portal/ops): "production" (PORTAL_ENV) refuses to start without a shared
+    # secret key, a database URL and a real BASE_URL instead of inventing them in
+    # instance/; TRUSTED_PROXIES is how many reverse proxies stand in front (ProxyFix).
+    ENV = "development"
+    TRUSTED_PROXIES = 0
 
 
 def normalise_database_url(url: str) -> str:
@@ -132,8 +162,9 @@ def engine_options(url: str) -> dict:
 def load_secret_key(instance_path: Path) -> str:
     """Return a stable secret key for development, kept in ``instance/secret_key``.
 
-    Production sets ``PORTAL_SECRET_KEY``; a fresh checkout should still start without
-    anyone inventing a key, and keep its sessions across restarts.
+    Production sets ``PORTAL_SECRET_KEY`` (with ``PORTAL_ENV=production`` it refuses to
+    start without it, so no server writes a key of its own); a fresh checkout should
+    still start without anyone inventing a key, and keep its sessions across restarts.
     """
     key_file = instance_path / "secret_key"
     if key_file.exists():
@@ -153,6 +184,7 @@ def apply(app, overrides: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
     if overrides:
         app.config.update(overrides)
+    refuse_incomplete_production(app.config)  # before anything is invented in instance/
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         instance.mkdir(parents=True, exist_ok=True)
