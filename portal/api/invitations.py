@@ -39,9 +39,10 @@ from ..i18n import _, requested_language
 from ..models import FollowUp, Service
 from ..timeutil import local_today, utcnow
 from . import blueprint
-from .booking import _private, _with_alternatives, api_client
+from .booking import _private, _with_alternatives
 from .errors import ApiError
 from .invitation_request import read_invite, update_contact
+from .keys import api_client
 from .params import body_datetime, json_body, parse_date
 from .serializers import free_times_json, invitation_created_json, invitation_json, visit_json
 

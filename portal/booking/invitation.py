@@ -38,6 +38,7 @@ from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, LANGUAGES, _, requested_language
 from ..locale_text import time_span
 from ..models import Appointment, FollowUp
+from ..notifications.links import manage_url
 from ..timeutil import to_local, utcnow
 from . import blueprint
 from .errors import (
@@ -328,8 +329,6 @@ def invitation_extend(token: str):
 @blueprint.get("/uitnodiging/klaar")
 def invitation_done():
     """After confirming: the visit is booked; the confirmation mail is on its way."""
-    from ..notifications.links import manage_url
-
     visit = db.session.get(Appointment, session.get(DONE_KEY) or 0)
     if visit is None or visit.follow_up_id is None:
         return redirect(url_for(".services"))

@@ -14,6 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..dossiers.mail import DEFAULT_REMINDER_DAYS, send_invitation_reminders
 from ..extensions import db
 from ..ops.job_lock import once_across_servers
 from ..timeutil import utcnow
@@ -67,8 +68,6 @@ def send_mail_command(limit: int) -> None:
 def send_reminders_command(hours_before: int | None, limit: int) -> None:
     """Queue the reminders of the coming visits and of the invitations about to run out
     (``INVITATION_REMINDER_DAYS`` before the window closes), commit, then deliver due mails."""
-    from ..dossiers.mail import DEFAULT_REMINDER_DAYS, send_invitation_reminders
-
     config = current_app.config
     hours = hours_before or int(config["REMINDER_HOURS_BEFORE"])
     queued = send_reminders(
