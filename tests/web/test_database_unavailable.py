@@ -105,7 +105,9 @@ def test_a_locked_database_gives_503_pages_and_api_then_everything_works(lockabl
         assert _translated(app, "fr", TITLE) in body
         assert "Aller à la page d'accueil" in body  # the layout speaks French too
 
-        api = client.get("/api/v1/services", headers={"Accept-Language": "ar"})
+        # A fresh client: the French page above left its language cookie, which wins
+        # over the browser's languages by design (portal.i18n.select_locale).
+        api = new_client(app).get("/api/v1/services", headers={"Accept-Language": "ar"})
         _is_unavailable(api)
         error = api.json["error"]
         assert error["code"] == "unavailable"
