@@ -78,8 +78,10 @@ forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
 
 # Request size limits at the door (nginx applies its own first): a request line of at
-# most 8 kB, at most 100 headers of at most 8 kB each.
-limit_request_line = 8190
+# most 16 kB, so that the portal itself answers an address between 6,000 characters
+# (portal/request_limits.py) and 16 kB with its 414 page in the reader's language; at
+# most 100 headers of at most 8 kB each.
+limit_request_line = 16384
 limit_request_fields = 100
 limit_request_field_size = 8190
 
