@@ -170,8 +170,10 @@ def create_hold():
         )
     except SlotTaken as error:
         raise _with_alternatives(error, "start", services, persons, start, now, settings) from None
+    # Written before the commit, which would expire the hold and read it back.
+    answer = _private({"hold": hold_json(hold, token)}, 201)
     db.session.commit()
-    return _private({"hold": hold_json(hold, token)}, 201)
+    return answer
 
 
 @blueprint.delete("/holds/<token>")
@@ -206,19 +208,24 @@ def create_appointment():
         remark=body_text(body, "remark", max_length=1000, multiline=True) or "",
     )
     hold = _hold_or_404(token)
-    if contact.phone is None and is_call_back(hold_services(db.session, hold)):
+    # Kept for the whole request: the mail and the answer name these services, and the
+    # session would otherwise forget them and read them again.
+    services = hold_services(db.session, hold)
+    if contact.phone is None and is_call_back(services):
         # The city calls the resident back: without a number it cannot.
         raise ApiError.from_booking_error(PhoneRequired(), "phone")
     now, settings = utcnow(), BookingSettings.current()
     try:
         appointment = book_hold(db.session, hold, contact, now, settings, channel="api")
     except HoldExpired as error:
-        services, persons, start = hold_services(db.session, hold), hold.persons, hold.starts_at
+        persons, start = hold.persons, hold.starts_at
         raise _with_alternatives(error, "hold", services, persons, start, now, settings) from None
     notify_booked(db.session, appointment, now)
-    db.session.commit()
     plain = manage_token(current_app.config["SECRET_KEY"], appointment.manage_nonce)
-    return _visit_answer(appointment, now, 201, manage_token=plain)
+    # Written before the commit, which would expire the visit and read it back.
+    answer = _visit_answer(appointment, now, 201, manage_token=plain)
+    db.session.commit()
+    return answer
 
 
 # --- The visit, opened by its manage token --------------------------------------------------

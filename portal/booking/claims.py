@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,42 @@ def release_stale_claims(
         )
         .execution_options(synchronize_session="fetch")
     )
+
+
+def pass_claims(session: Session, hold: Hold, appointment: Appointment) -> None:
+    """Hand the units ``hold`` claimed to ``appointment`` (same clerk, same time, flushed
+    already) and delete the hold, without giving the units up for a moment: one UPDATE
+    of the claims' owner instead of deleting and inserting them again.
+
+    When the hold no longer owns all its units (someone swept them after it ran out by
+    their clock), the visit claims them anew, and the primary key refuses a unit taken
+    meanwhile, as before. The hold leaves the session; the visit's ``claims`` are read
+    again when asked for."""
+    units = claim_units(appointment.starts_at, appointment.ends_at)
+    moved = session.execute(
+        update(SlotClaim)
+        .where(
+            SlotClaim.hold_id == hold.id,
+            SlotClaim.staff_id == appointment.staff_id,
+            SlotClaim.unit_start.in_(units),
+        )
+        .values(hold_id=None, appointment_id=appointment.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.execute(
+        delete(Hold).where(Hold.id == hold.id).execution_options(synchronize_session=False)
+    )
+    session.expunge(hold)
+    if moved == len(units):
+        session.expire(appointment, ["claims"])
+        return
+    session.execute(
+        delete(SlotClaim)
+        .where(SlotClaim.appointment_id == appointment.id)
+        .execution_options(synchronize_session=False)
+    )
+    appointment.claim_time()
+    session.flush()
 
 
 def free_slot_with(slot: FreeSlot | None, staff_id: int | None) -> FreeSlot:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import Hold, HoldKind, Service
 from .errors import HoldExpired
@@ -24,10 +24,14 @@ def find_hold(session: Session, token: str | None) -> Hold | None:
 
 
 def hold_services(session: Session, hold: Hold) -> list[Service]:
-    """The services of a hold, in the order the resident chose them."""
-    found = {
-        s.id: s for s in session.scalars(select(Service).where(Service.id.in_(hold.service_ids)))
-    }
+    """The services of a hold, in the order the resident chose them; with their team and
+    texts in the same query, since the pages, the answers and the mails name them."""
+    query = (
+        select(Service)
+        .where(Service.id.in_(hold.service_ids))
+        .options(joinedload(Service.team, innerjoin=True), joinedload(Service.texts))
+    )
+    found = {service.id: service for service in session.scalars(query).unique()}
     return [found[service_id] for service_id in hold.service_ids if service_id in found]
 
 

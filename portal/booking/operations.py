@@ -23,10 +23,11 @@ from ..models import (
     Service,
     ShiftKind,
 )
+from ..models.appointments import new_nonce
 from ..scheduling import intervals
 from ..scheduling.audience import Audience, AudienceKind
 from ..timeutil import to_local
-from .claims import claim_with_first_free, free_slot_with
+from .claims import claim_with_first_free, free_slot_with, pass_claims
 from .clerk_choice import counter_of
 from .contact import ContactDetails
 from .errors import (
@@ -145,6 +146,7 @@ def book_hold(
     ):
         raise TooManyVisits()
     activation = settings.activation_required if require_activation is None else require_activation
+    nonce = new_nonce()
     appointment = Appointment(
         status=AppointmentStatus.PENDING if activation else AppointmentStatus.CONFIRMED,
         staff_id=hold.staff_id,
@@ -158,20 +160,16 @@ def book_hold(
         created_at=now,
         activation_expires_at=now + settings.activation if activation else None,
         confirmed_at=None if activation else now,
+        manage_nonce=nonce,
+        manage_token_hash=token_hash(manage_token(settings.secret_key, nonce)),
         booked_services=[
             AppointmentService(service_id=service_id, position=position)
             for position, service_id in enumerate(hold.service_ids)
         ],
     )
-    session.delete(hold)
-    session.flush()
-    appointment.claim_time()
     session.add(appointment)
     session.flush()
-    appointment.manage_token_hash = token_hash(
-        manage_token(settings.secret_key, appointment.manage_nonce)
-    )
-    session.flush()
+    pass_claims(session, hold, appointment)
     return appointment
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..availability import load_availability
 from ..models import Service
@@ -21,9 +21,12 @@ from .errors import NotBookable
 from .settings import BookingSettings
 
 MAX_SERVICES_PER_VISIT = 4
-# Built once: the active services among the ``ids`` bound at execution.
-_ACTIVE = select(Service).where(
-    Service.id.in_(bindparam("ids", expanding=True)), Service.filter_active()
+# Built once: the active services among the ``ids`` bound at execution, with their team
+# in the same query (the free times read its reserved capacity, the mails its name).
+_ACTIVE = (
+    select(Service)
+    .where(Service.id.in_(bindparam("ids", expanding=True)), Service.filter_active())
+    .options(joinedload(Service.team, innerjoin=True))
 )
 
 

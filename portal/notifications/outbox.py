@@ -108,16 +108,19 @@ def pending_mail_ids() -> list[int]:
     return list(g.get(G_KEY, ()))
 
 
-def _lease(session, mail_id: int, at: datetime) -> bool:
-    """Take the mail for this worker if it is still due and free; commits the lease."""
-    result = session.execute(
+def _lease(session, mail_id: int, at: datetime):
+    """Take the mail for this worker if it is still due and free; commits the lease.
+    Returns its (recipient, message, attempts) as leased, or None when another worker
+    has it or it is no longer due (read in the same statement, no second query)."""
+    row = session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == mail_id, OutboxMail.filter_due(at))
         .values(locked_until=at + LEASE)
+        .returning(OutboxMail.recipient, OutboxMail.message, OutboxMail.attempts)
         .execution_options(synchronize_session=False)
-    )
+    ).one_or_none()
     session.commit()
-    return result.rowcount == 1
+    return row
 
 
 def _record_failure(session, mail_id: int, attempts: int, error: Exception, at, config):
@@ -175,14 +178,9 @@ def deliver_due(
     due = session.scalars(query.order_by(OutboxMail.id).limit(limit)).all()
     session.commit()
     for mail_id in due:
-        if not _lease(session, mail_id, clock()):
+        row = _lease(session, mail_id, clock())
+        if row is None:
             continue  # another worker took it, or it changed since
-        row = session.execute(
-            select(OutboxMail.recipient, OutboxMail.message, OutboxMail.attempts).where(
-                OutboxMail.id == mail_id
-            )
-        ).one()
-        session.commit()
         try:
             send_message(config, row.recipient, row.message, mail_id=mail_id)
         except Exception as error:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
+import png
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.pure import PyPNGImage
@@ -35,14 +37,26 @@ def _code(reference: str, image_factory, box_size: int):
     return code
 
 
+@lru_cache(maxsize=1024)
 def reference_qr_png(reference: str) -> bytes:
     """A PNG of the QR code of ``reference``, for the inline image of a mail.
 
     The counter scans it to find the visit, so it only holds the reference itself.
+    The same image ``qrcode``'s PNG writer makes (1-bit grey, dark modules black), but
+    written from packed rows: a module is ``PNG_BOX_SIZE`` = 8 pixels, one byte, so a
+    row of modules packs without pypng's pixel-by-pixel packing (most of the time of a
+    confirmation mail). Kept per reference: a visit's later mails (confirmation after
+    activation, moves, the reminder) show the same code.
     """
-    image = _code(reference, PyPNGImage, PNG_BOX_SIZE).make_image()
+    matrix = _code(reference, PyPNGImage, PNG_BOX_SIZE).get_matrix()  # quiet zone included
+    pixels = len(matrix) * PNG_BOX_SIZE
+    writer = png.Writer(pixels, pixels, greyscale=True, bitdepth=1)
+    rows = []
+    for modules in matrix:
+        packed = bytes(0x00 if dark else 0xFF for dark in modules)
+        rows.extend([packed] * PNG_BOX_SIZE)
     buffer = io.BytesIO()
-    image.save(buffer)
+    writer.write_packed(buffer, rows)
     return buffer.getvalue()
 
 
