@@ -26,6 +26,9 @@ serve: install compile-messages
 	$(BIN)/gunicorn --config gunicorn.conf.py
 
 ## test: install the test extras and run the whole suite, then the linter
+# Spread over the cores by pytest-xdist: each module whole on one worker, tests/load on
+# one worker after another (tests/conftest.py). PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 test: install-test compile-messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(BIN)/ruff check .
@@ -80,6 +83,8 @@ bench: install-test
 	$(BIN)/python bench/rota.py
 	$(BIN)/python bench/rota_plan.py
 	$(BIN)/python bench/speaker_match.py
+	$(BIN)/python bench/growth.py
+	$(BIN)/python bench/serving.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,31 +1,79 @@
 """Fixtures: the portal on SQLite and, when ``PORTAL_TEST_DATABASE_URL`` is set, on
-PostgreSQL too (each test session in schemas of its own, dropped at the end).
+PostgreSQL too (each test session in schemas and databases of its own, dropped at the end).
 
 With ``CI=true`` the PostgreSQL run is required: a missing URL or an unreachable server is
 an error, never a skip.
+
+Kept quick: the demo city is built once per session and backend and copied for every
+portal that needs one (:func:`own_demo_app`); staff passwords are hashed with argon2's
+smallest cost; under pytest-xdist (``make test``) each module runs whole on one worker
+and the race and load tests one after the other (:func:`pytest_xdist_make_scheduler`).
 """
 
 from __future__ import annotations
 
 import os
-import secrets
-from datetime import date, time
 
 import pytest
 import time_machine
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from portal import create_app
-from portal.config import normalise_database_url
 from portal.extensions import db
-from portal.timeutil import local_datetime
+from tests.databases import (
+    DEMO_NOW,
+    DEMO_TODAY,
+    RUN_ID,
+    demo_database,
+    drop_templates,
+    make_app,
+    migrated_database,
+    new_database,
+    portal_on,
+)
 
-# A Monday. The demo's eight weeks from it hold Christmas (Friday), 26 December (a city
-# day, on a Saturday) and New Year's Day.
-DEMO_TODAY = date(2026, 12, 7)
-DEMO_NOW = local_datetime(DEMO_TODAY, time(7, 30))
-RUN_ID = secrets.token_hex(3)
+# Imported from here by the test modules.
+__all__ = ["DEMO_NOW", "DEMO_TODAY", "RUN_ID", "make_app"]
+
+# The tests that fight over connections and cores (races, servers): one after the other.
+LOAD_TESTS = "tests/load"
+
+
+def pytest_configure(config) -> None:
+    """Hash staff passwords cheaply (see :func:`_cheap_password_hashes`)."""
+    _cheap_password_hashes()
+
+
+def _cheap_password_hashes() -> None:
+    """argon2id with its smallest time and memory cost for every hash the tests make and
+    check: the same code and the same kind of hash, without the 0.1–0.2 s per sign-in
+    that production spends on purpose."""
+    from argon2 import PasswordHasher
+
+    from portal.staff import accounts
+
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    accounts._DUMMY_HASH = accounts._hasher.hash("not a password of anyone")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With ``--dist loadgroup`` (``make test``): every module whole on one worker, so that
+    module-scoped portals are built once and its tests keep their order, and every test
+    of ``tests/load`` on one worker one after the other, so that no two races share the
+    cores or PostgreSQL's connections. (xdist's own ``xdist_group`` marks no longer reach
+    its scheduler under pytest 9, which builds node ids afresh.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        """xdist's scope scheduling, a scope being a test module or ``tests/load``."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return LOAD_TESTS if module.startswith(f"{LOAD_TESTS}/") else module
+
+    return ModuleScheduling(config, log)
 
 
 def _backends() -> list[str]:
@@ -38,44 +86,17 @@ def _backends() -> list[str]:
 BACKENDS = _backends()
 
 
-def _postgres_url(schema: str) -> str:
-    """A URL whose connections use a fresh schema of their own in the test database."""
-    base = normalise_database_url(os.environ["PORTAL_TEST_DATABASE_URL"])
-    engine = create_engine(base)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-    finally:
-        engine.dispose()
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}"
-
-
-def _drop_postgres_schema(schema: str) -> None:
-    engine = create_engine(normalise_database_url(os.environ["PORTAL_TEST_DATABASE_URL"]))
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    engine.dispose()
-
-
 def _database(backend: str, purpose: str, tmp_path_factory):
-    """(url, cleanup) of a new, empty database for ``purpose``."""
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp(purpose) / "portal.sqlite3"
-        return f"sqlite:///{path}", lambda: None
-    schema = f"portal_test_{RUN_ID}_{purpose}"
-    return _postgres_url(schema), lambda: _drop_postgres_schema(schema)
+    """(url, cleanup) of a new, empty database for ``purpose`` (see
+    :func:`tests.databases.new_database`)."""
+    return new_database(backend, purpose, tmp_path_factory)
 
 
-def make_app(url: str, **config):
-    """The portal on ``url``, migrated to the newest schema like a real installation."""
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret", **config}
-    )
-    with app.app_context():
-        upgrade()
-    return app
+@pytest.fixture(scope="session", autouse=True)
+def _drop_templates():
+    """At the end of the session, drop this process's template databases."""
+    yield
+    drop_templates()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -86,14 +107,10 @@ def backend(request) -> str:
 
 def own_demo_app(backend: str, tmp_path_factory, purpose: str, **config):
     """The portal with the city's demo data as of :data:`DEMO_NOW` in a database of its
-    own: the body of a fixture (``yield from``) for tests that change the data."""
-    from portal.demo import load_demo
-
-    url, cleanup = _database(backend, purpose, tmp_path_factory)
-    app = make_app(url, **config)
-    with app.app_context():
-        load_demo(db.session, DEMO_TODAY, DEMO_NOW)
-        db.session.commit()
+    own (a copy of the session's demo city): the body of a fixture (``yield from``) for
+    tests that change the data."""
+    url, cleanup = demo_database(backend, purpose, tmp_path_factory)
+    app = portal_on(url, **config)
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -122,8 +139,8 @@ def demo_client(demo_app, frozen_clock):
 
 @pytest.fixture(scope="session")
 def _empty_app(backend, tmp_path_factory):
-    url, cleanup = _database(backend, "scratch", tmp_path_factory)
-    app = make_app(url)
+    url, cleanup = migrated_database(backend, "scratch", tmp_path_factory)
+    app = portal_on(url)
     yield app
     with app.app_context():
         db.engine.dispose()

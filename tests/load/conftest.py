@@ -11,7 +11,7 @@ import pytest
 from portal.extensions import db
 from portal.timeutil import local_datetime
 from tests.builders import build_city
-from tests.conftest import _database, make_app
+from tests.databases import migrated_database, portal_on
 
 RACERS = 50
 KEY = "race-key-0123456789abcdef"
@@ -23,8 +23,8 @@ START = local_datetime(MONDAY + timedelta(days=1), time(9))
 @pytest.fixture
 def race_app(backend, tmp_path_factory):
     """The portal, in an app context, with limits and after-request mail off."""
-    url, cleanup = _database(backend, "race", tmp_path_factory)
-    app = make_app(
+    url, cleanup = migrated_database(backend, "race", tmp_path_factory)
+    app = portal_on(
         url,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS + 5, "max_overflow": 0},
         API_KEYS={"formulieren": KEY},

@@ -368,9 +368,10 @@ def test_a_form_without_its_csrf_token_is_refused(staff_client, demo_app):
 # --------------------------------------------------- changing data (an app of our own)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def calendar_app(backend, tmp_path_factory):
-    """The demo portal for the tests that save closures and schedules."""
+    """The demo portal for the tests that save closures and schedules: a copy of the demo
+    city for each test, so that no test depends on what another saved (or on the order)."""
     yield from own_demo_app(backend, tmp_path_factory, "planning_calendar")
 
 
@@ -436,7 +437,21 @@ def test_a_closure_without_visits_is_saved_at_once_and_residents_see_it(planner,
     assert "Portes" in resident.get("/?lang=fr").text
 
 
+def save_christmas_hours(planner) -> None:
+    """Save "Kerstperiode", shorter Monday evenings in the week of 21 December (the review,
+    then the confirmation)."""
+    week = {**REGULAR_WEEK, 0: [("09:00", "12:30"), ("16:00", "18:00")]}
+    token = csrf_of(planner.get(f"{HOURS}/nieuw").text)
+    data = schedule_form(token, "Kerstperiode", "2026-12-21", "2026-12-27", week)
+    fingerprint = FINGERPRINT.search(planner.post(f"{HOURS}/nieuw", data=data).text).group(1)
+    done = planner.post(f"{HOURS}/nieuw", data={**data, "confirm": "1", "fingerprint": fingerprint})
+    assert done.status_code == 302
+
+
 def test_deleting_a_closure_touches_no_visit(planner, calendar_app):
+    token = csrf_of(planner.get(f"{CLOSURES}/nieuw").text)
+    data = closure_form(token, "2026-12-20", "", "Opendeurdag brandweer")
+    assert planner.post(f"{CLOSURES}/nieuw", data=data).status_code == 302
     before = flagged_references(calendar_app)
     with calendar_app.app_context():
         closure_id = db.session.scalar(
@@ -494,6 +509,7 @@ def test_confirming_shorter_hours_asks_the_visits_outside_them(planner, calendar
 
 
 def test_deleting_a_schedule_asks_first_then_deletes(planner, calendar_app):
+    save_christmas_hours(planner)
     with calendar_app.app_context():
         schedule_id = db.session.scalar(
             select(OpeningSchedule.id).where(OpeningSchedule.name == "Kerstperiode")
