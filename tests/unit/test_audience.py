@@ -151,7 +151,7 @@ def test_a_reservation_out_of_range_is_refused(reservation):
 
 
 @PROPERTY
-@given(day_shifts(), reservations(), days, st.integers(0, 24 * 4).map(lambda q: q * 15))
+@given(day_shifts(), reservations(), days, st.integers(0, 24 * 4 - 1).map(lambda q: q * 15))
 def test_the_public_loses_exactly_the_reserved_tail_after_the_release(
     shifts, reservation, release_day, release_minutes
 ):
