@@ -61,6 +61,17 @@ def _reader_is_anonymous() -> bool:
     return not session and not current_user.is_authenticated
 
 
+def kept_page(template: str, key: Hashable) -> str | None:
+    """The page :func:`render_cached` kept for this address and language under ``key``,
+    with this request's nonce, or None (a reader with a session of their own, or nothing
+    kept). Lets a view answer before it reads anything else."""
+    pages = current_app.extensions.get(_EXTENSION)
+    if pages is None or not _reader_is_anonymous():
+        return None
+    page = pages.get((template, request.url, current_language(), key))
+    return None if page is None else page.replace(NONCE_MARKER, csp_nonce() or "")
+
+
 def render_cached(key: Hashable, template: str, context: Callable[[], dict]) -> str:
     """``template`` rendered with ``context()``, or the same page rendered earlier for
     this address and language under the same ``key`` (then ``context`` is not called)."""

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..i18n import _, current_language
 from ..locale_text import time_span
 from ..models import Service
-from ..page_cache import render_cached
+from ..page_cache import kept_page, render_cached
 from ..spoken_languages import spoken_language_choices
 from ..timeutil import to_local, utcnow
 from . import blueprint
@@ -108,17 +108,24 @@ def _choice_or_redirect(args=None):
 
 @blueprint.get("/dag")
 def day():
-    """Step 2: a month calendar; days with free times are links to step 3."""
+    """Step 2: a month calendar; days with free times are links to step 3.
+
+    A reader without a session of their own gets the page kept for this address in this
+    minute while nothing was written since (``request_generations``), before the services
+    are even read: the month of a popular service is the most asked page at an opening.
+    Time alone (a hold running out, the notice passing) shows within the minute; the
+    time page always reads anew."""
+    now = utcnow()
+    kept_key = (request_generations(), now.replace(second=0, microsecond=0))
+    kept = kept_page("booking/day.html", kept_key)
+    if kept is not None:
+        return kept
     choice, refusal = _choice_or_redirect()
     if refusal:
         return refusal
-    now = utcnow()
     month = month_view(db.session, choice, parse_month(request.args.get("maand"), now.date()), now)
-    calendar_generation, _bookings = request_generations()
     return render_cached(
-        (calendar_generation, month.key()),
-        "booking/day.html",
-        lambda: {"choice": choice, "month": month},
+        kept_key, "booking/day.html", lambda: {"choice": choice, "month": month}
     )
 
 
