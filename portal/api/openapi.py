@@ -151,12 +151,28 @@ def _ok(schema: str, description: str) -> dict:
     }
 
 
-def _refusing_unknown_languages(paths: dict) -> dict:
-    """``paths`` with a 400 answer in every operation: each reads ``lang`` and refuses a
-    value outside its enum (see :func:`portal.api.params.check_language`)."""
+_ADDRESS_TOO_LONG = {
+    "description": "The address (its query string) is longer than 6,000 characters: "
+    "error code uri_too_long.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+_UNAVAILABLE = {
+    "description": "The database cannot be reached for a moment (error code unavailable): "
+    "try again after the seconds in Retry-After.",
+    "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _with_common_answers(paths: dict) -> dict:
+    """``paths`` with the answers every operation can give besides its own: 400 (each
+    reads ``lang`` and refuses a value outside its enum, see
+    :func:`portal.api.params.check_language`), 414 (portal/request_limits.py) and 503
+    (portal/unavailable.py)."""
+    common = {"400": _JSON_ERROR, "414": _ADDRESS_TOO_LONG, "503": _UNAVAILABLE}
     return {
         path: {
-            method: {**operation, "responses": {"400": _JSON_ERROR, **operation["responses"]}}
+            method: {**operation, "responses": {**common, **operation["responses"]}}
             for method, operation in operations.items()
         }
         for path, operations in paths.items()
@@ -277,5 +293,5 @@ def openapi_document() -> dict:
             },
         },
     }
-    document["paths"] = _refusing_unknown_languages(document["paths"])
+    document["paths"] = _with_common_answers(document["paths"])
     return document

@@ -38,6 +38,16 @@ def test_the_openapi_document_is_valid(demo_client):
     )
 
 
+def test_every_operation_documents_the_answers_any_request_can_get():
+    """400 (lang), 414 (an over-long address) and 503 with Retry-After (the database
+    away) can answer any operation, so each lists them."""
+    for path, operations in openapi_document()["paths"].items():
+        for method, operation in operations.items():
+            answers = operation["responses"]
+            assert {"400", "414", "503"} <= answers.keys(), (method, path)
+            assert "Retry-After" in answers["503"]["headers"], (method, path)
+
+
 def test_answers_match_the_openapi_schemas(demo_app, demo_client):
     service_id = _ids(demo_app)["eid-aanvragen"]
     for service in demo_client.get("/api/v1/services").json["services"]:
