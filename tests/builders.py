@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from portal.availability import public_holidays
 from portal.demo.data import OPENING_HOURS
 from portal.models import (
     Appointment,
@@ -34,6 +35,15 @@ class City:
     staff: list[StaffMember]
     counters: list[Counter]
     shifts: list[Shift] = field(default_factory=list)
+
+
+def open_weekday(start: date) -> date:
+    """The first Tuesday–Friday from ``start`` that is no public holiday (a day the
+    builders' city hall is open whatever the hour)."""
+    day = start
+    while day.weekday() not in (1, 2, 3, 4) or day in public_holidays(day, day):
+        day += timedelta(days=1)
+    return day
 
 
 def build_city(

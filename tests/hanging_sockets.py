@@ -12,6 +12,8 @@ import contextlib
 import socket
 import threading
 
+from tests.smtp import smtp_settings
+
 HOST = "127.0.0.1"
 
 
@@ -90,15 +92,7 @@ class HangingServer:
     def config(self, timeout: int = 60) -> dict:
         """Portal settings that deliver mail to this server (``timeout``: how long the
         portal's SMTP client waits for it)."""
-        return {
-            "MAIL_BACKEND": "smtp",
-            "MAIL_SERVER": HOST,
-            "MAIL_PORT": self.port,
-            "MAIL_USE_TLS": False,
-            "MAIL_USE_SSL": False,
-            "MAIL_USERNAME": None,
-            "MAIL_TIMEOUT_SECONDS": timeout,
-        }
+        return smtp_settings(self.port, timeout=timeout)
 
 
 class TcpProxy:

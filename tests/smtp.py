@@ -23,6 +23,20 @@ from tests.builders import book, build_city
 HOST = "127.0.0.1"
 
 
+def smtp_settings(port: int, *, timeout: int) -> dict:
+    """The portal's settings for plain SMTP to ``port`` on this machine, its client
+    waiting ``timeout`` seconds for the server."""
+    return {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": HOST,
+        "MAIL_PORT": port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_TIMEOUT_SECONDS": timeout,
+    }
+
+
 def free_port() -> int:
     """A TCP port on localhost that nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -95,15 +109,7 @@ class SmtpServer:
 
     def config(self) -> dict:
         """The portal settings that deliver to this server."""
-        return {
-            "MAIL_BACKEND": "smtp",
-            "MAIL_SERVER": HOST,
-            "MAIL_PORT": self.port,
-            "MAIL_USE_TLS": False,
-            "MAIL_USE_SSL": False,
-            "MAIL_USERNAME": None,
-            "MAIL_TIMEOUT_SECONDS": 5,
-        }
+        return smtp_settings(self.port, timeout=5)
 
 
 def use_server(monkeypatch, app, server: SmtpServer | None = None, **extra) -> None:
@@ -116,15 +122,7 @@ def use_server(monkeypatch, app, server: SmtpServer | None = None, **extra) -> N
 
 def closed_port_config(port: int | None = None) -> dict:
     """Settings for a mail server that is down: a localhost port nobody listens on."""
-    return {
-        "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": HOST,
-        "MAIL_PORT": port or free_port(),
-        "MAIL_USE_TLS": False,
-        "MAIL_USE_SSL": False,
-        "MAIL_USERNAME": None,
-        "MAIL_TIMEOUT_SECONDS": 2,
-    }
+    return smtp_settings(port or free_port(), timeout=2)
 
 
 def calendar_part(message: EmailMessage):

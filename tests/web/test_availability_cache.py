@@ -19,14 +19,13 @@ from typing import NamedTuple
 
 import pytest
 
-from portal.availability import public_holidays
 from portal.booking.contact import ContactDetails
 from portal.booking.operations import book_hold, cancel, place_hold
 from portal.booking.settings import BookingSettings
 from portal.extensions import db
 from portal.models import Absence, AbsenceKind, Closure, ClosureKind, Hold, Service, Shift
 from portal.timeutil import local_datetime, utcnow
-from tests.builders import build_city
+from tests.builders import build_city, open_weekday
 from tests.databases import migrated_database, portal_on
 
 # Process B: the portal on the URL in argv[1]; for every date read on stdin, the public
@@ -80,20 +79,12 @@ class CityIds(NamedTuple):
     shift: int
 
 
-def _open_weekday(start: date) -> date:
-    """The first Tuesday–Friday from ``start`` that is no public holiday."""
-    day = start
-    while day.weekday() not in (1, 2, 3, 4) or day in public_holidays(day, day):
-        day += timedelta(days=1)
-    return day
-
-
 @pytest.fixture
 def two_processes(backend, tmp_path_factory):
     """(app A, process B, the city's ids, the day) on one new database with one clerk."""
     url, cleanup = migrated_database(backend, "availability_cache", tmp_path_factory)
     app = portal_on(url, CANCELLED_REOPENS_AFTER_MINUTES=0, ACTIVATION_REQUIRED=False)
-    day = _open_weekday(date.today() + timedelta(days=3))
+    day = open_weekday(date.today() + timedelta(days=3))
     with app.app_context():
         city = build_city(db.session, day, day, staff_count=1, min_notice_minutes=0)
         db.session.commit()

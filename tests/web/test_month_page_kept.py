@@ -10,19 +10,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.availability import public_holidays
 from portal.extensions import db
 from portal.models import Closure, ClosureKind
-from tests.builders import build_city
+from tests.builders import build_city, open_weekday
 from tests.databases import migrated_database, portal_on
-
-
-def _open_weekday(start: date) -> date:
-    """The first Tuesday–Friday from ``start`` that is no public holiday."""
-    day = start
-    while day.weekday() not in (1, 2, 3, 4) or day in public_holidays(day, day):
-        day += timedelta(days=1)
-    return day
 
 
 @pytest.fixture
@@ -30,7 +21,7 @@ def city(backend, tmp_path_factory):
     """(app, service id, the one open day) on a new database."""
     url, cleanup = migrated_database(backend, "month_kept", tmp_path_factory)
     app = portal_on(url)
-    day = _open_weekday(date.today() + timedelta(days=3))
+    day = open_weekday(date.today() + timedelta(days=3))
     with app.app_context():
         built = build_city(db.session, day, day, staff_count=1)
         db.session.commit()
