@@ -58,11 +58,9 @@ def is_staff(rule) -> bool:
     return rule.rule.startswith(STAFF_PREFIX)
 
 
-def _fuzz_routes(app, client, values, *, staff: bool) -> list[str]:
-    """Each route (only the workspace's for ``staff``) × each argument it reads × each
-    hostile value; the requests that answered 500 or more, and the pages of
-    :data:`REACHED` for this client that did not open with the base query."""
-    failures = []
+def _routes_and_arguments(app, client, values, *, staff: bool):
+    """Each route (only the workspace's for ``staff``), asked once with the base query:
+    (rule, its path, the base query, the answer's status, the arguments the view read)."""
     base = base_query(values)
     for rule in get_routes(app):
         if staff and not is_staff(rule):
@@ -70,9 +68,20 @@ def _fuzz_routes(app, client, values, *, staff: bool) -> list[str]:
         path = route_path(rule, values)
         RecordingArgs.read = set()
         status = client.get(path, query_string=base).status_code
+        yield rule, path, base, status, sorted(RecordingArgs.read)
+
+
+def _fuzz_routes(app, client, values, *, staff: bool) -> list[str]:
+    """Each route × each argument it reads × each hostile value; the requests that
+    answered 500 or more, and the pages of :data:`REACHED` for this client that did not
+    open with the base query."""
+    failures = []
+    for rule, path, base, status, read in _routes_and_arguments(app, client, values, staff=staff):
         if rule.endpoint in REACHED and status != 200 and is_staff(rule) == staff:
             failures.append(f"{rule.endpoint} {path} answered {status} to the base query")
-        for name in sorted(RecordingArgs.read - {"lang"}):
+        for name in read:
+            if name == "lang":
+                continue
             for value in hostile_values(name):
                 response = client.get(path, query_string={**base, name: value})
                 if response.status_code >= 500:
@@ -94,14 +103,8 @@ def _long_redirects(app, client, values, *, staff: bool) -> list[str]:
     """Each route × each argument it reads, as long as the portal lets a query be; the
     answers that failed or redirected further than :data:`MAX_REDIRECT_CHARS`."""
     failures = []
-    base = base_query(values)
-    for rule in get_routes(app):
-        if staff and not is_staff(rule):
-            continue
-        path = route_path(rule, values)
-        RecordingArgs.read = set()
-        client.get(path, query_string=base)
-        for name in sorted(RecordingArgs.read):
+    for rule, path, base, _status, read in _routes_and_arguments(app, client, values, staff=staff):
+        for name in read:
             value = "9" * (MAX_QUERY_CHARS - 600)
             response = client.get(path, query_string={**base, name: value})
             location = response.headers.get("Location") or ""
