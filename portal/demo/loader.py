@@ -41,6 +41,7 @@ from ..models import (
     StaffRole,
     Team,
 )
+from ..models.appointments import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from ..planning.rota_data import report_json, rota_rows, team_period
 from ..scheduling.rota import generate_rota
 from ..scheduling.rota_input import TurnKind
@@ -316,6 +317,7 @@ def _rota(session, teams: dict[str, Team], first: date, last: date, now: datetim
 def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetime) -> int:
     """Book a share of each counter shift, more in the coming weeks than later on."""
     count = 0
+    references: set[str] = set()
     week_zero = to_local(shifts[0].starts_at).date() if shifts else None
     for shift in shifts:
         week = (to_local(shift.starts_at).date() - week_zero).days // 7
@@ -328,12 +330,24 @@ def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetim
             persons = 1 if rng.random() < 0.8 else rng.randint(1, service.max_persons)
             end = start + service.duration_for(persons)
             if end <= shift.ends_at and rng.random() < share:
-                session.add(_visit(rng, shift, service, persons, start, end, now))
+                visit = _visit(rng, shift, service, persons, start, end, now)
+                visit.reference = _unique_reference(rng, references)
+                session.add(visit)
                 count += 1
                 start += -(-(end - start) // GRID) * GRID
             else:
                 start += GRID
     return count
+
+
+def _unique_reference(rng: random.Random, taken: set[str]) -> str:
+    """A visit reference drawn from the seeded generator and never one already drawn: the
+    demo stays the same for a seed and cannot trip the references' unique constraint."""
+    while True:
+        reference = "".join(rng.choices(REFERENCE_ALPHABET, k=REFERENCE_LENGTH))
+        if reference not in taken:
+            taken.add(reference)
+            return reference
 
 
 def _visit(rng, shift, service, persons, start, end, now) -> Appointment:
