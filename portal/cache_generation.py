@@ -21,19 +21,32 @@ The writes are seen on the connection (every INSERT, UPDATE and DELETE statement
 not, bulk or not), not in the ORM, so no write path can forget to bump. Rolled-back
 transactions bump nothing; a statement rolled back to a savepoint still bumps (harmless:
 one recomputation).
+
+Writes to the bookings' tables whose local days are known (every ORM flush of visits,
+holds, shifts and absences, and plain SQL that names its days — :mod:`portal.cache_days`)
+bump a generation per day (kind ``day:YYYY-MM-DD``, a few shards each) and the ``days``
+generation instead of the ``bookings`` one, so that a kept month recomputes only the days
+that changed (``days`` says that some day did; readers read the days from yesterday on).
+A bookings write that names no days bumps ``bookings``: everything is recomputed.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from .cache_days import CACHE_DAYS, flush_days
+from .timeutil import local_today, utcnow
+
 CALENDAR = "calendar"
 BOOKINGS = "bookings"
+DAYS = "days"
 
 # Table → the kind of cached data its rows feed.
 WATCHED_TABLES: dict[str, str] = {
@@ -53,14 +66,21 @@ WATCHED_TABLES: dict[str, str] = {
     "absence": BOOKINGS,
 }
 SHARDS = 32
+# A day's generation: fewer shards (many rows already: one kind per day).
+DAY_PREFIX = "day:"
+DAY_SHARDS = 4
 # Below 2**48, so that the sum of SHARDS values fits a signed 64-bit integer.
 VALUE_LIMIT = 2**48
 
 _WRITE = re.compile(
     r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.IGNORECASE
 )
-_READ = "SELECT kind, SUM(value) FROM cache_generation GROUP BY kind"
+_READ = (
+    "SELECT kind, SUM(value) FROM cache_generation "
+    "WHERE kind IN ('calendar', 'bookings', 'days') OR kind >= '{since}' GROUP BY kind"
+)
 _TOUCHED = "portal.cache_touched"
+_FLUSH_PLACED = "portal.cache_flush_placed"
 _REQUEST_KEY = "portal.cache_generations"
 _TABLE_SEEN = "portal.cache_table_seen"
 _EXISTS = {
@@ -78,11 +98,49 @@ def kind_written(statement: str) -> str | None:
     return WATCHED_TABLES.get(match.group(1).lower()) if match else None
 
 
-def _note_write(conn: Connection, _cursor, statement: str, *_args) -> None:
-    """Remember on the connection which kinds this transaction changes."""
+def day_kind(day: date) -> str:
+    """The generation kind of one local date's bookings."""
+    return DAY_PREFIX + day.isoformat()
+
+
+def _note_days(touched: set[str], days) -> None:
+    """Add ``days`` (and, when there are any, the ``days`` kind) to ``touched``."""
+    if days:
+        touched.add(DAYS)
+        touched.update(day_kind(day) for day in days)
+
+
+def _note_write(conn: Connection, _cursor, statement: str, _parameters, context, *_args) -> None:
+    """Remember on the connection which kinds (or days) this transaction changes."""
     kind = kind_written(statement)
-    if kind is not None:
-        conn.info.setdefault(_TOUCHED, set()).add(kind)
+    if kind is None:
+        return
+    touched = conn.info.setdefault(_TOUCHED, set())
+    if kind == BOOKINGS:
+        days = context.execution_options.get(CACHE_DAYS) if context is not None else None
+        if days is not None:
+            _note_days(touched, days)
+            return
+        if conn.info.get(_FLUSH_PLACED):
+            return  # an ORM flush whose days were noted before it began
+    touched.add(kind)
+
+
+def _note_flush_days(session: Session, _context, _instances) -> None:
+    """Before a flush: note the local days its bookings rows touch, and that its writes
+    to those tables are placed (when every one of them could be)."""
+    days = flush_days(session)
+    if days is None:
+        return
+    conn = session.connection()
+    _note_days(conn.info.setdefault(_TOUCHED, set()), days)
+    conn.info[_FLUSH_PLACED] = True
+
+
+def _end_flush(session: Session, _context) -> None:
+    """After a flush: later plain writes are judged on their own again."""
+    if session.in_transaction():
+        session.connection().info.pop(_FLUSH_PLACED, None)
 
 
 def _table_exists(conn: Connection, cursor) -> bool:
@@ -105,7 +163,8 @@ def _bump_before_commit(conn: Connection) -> None:
         if not _table_exists(conn, cursor):
             return
         for kind in sorted(kinds):
-            shard, value = secrets.randbelow(SHARDS), secrets.randbelow(VALUE_LIMIT)
+            shards = DAY_SHARDS if kind.startswith(DAY_PREFIX) else SHARDS
+            shard, value = secrets.randbelow(shards), secrets.randbelow(VALUE_LIMIT)
             # Only our own constants and integers go into the statement.
             cursor.execute(
                 "INSERT INTO cache_generation (kind, shard, value) "  # noqa: S608
@@ -119,6 +178,7 @@ def _bump_before_commit(conn: Connection) -> None:
 def _forget_writes(conn: Connection) -> None:
     """A rolled-back transaction changed nothing."""
     conn.info.pop(_TOUCHED, None)
+    conn.info.pop(_FLUSH_PLACED, None)
 
 
 def install(engine: Engine) -> None:
@@ -128,17 +188,46 @@ def install(engine: Engine) -> None:
     event.listen(engine, "after_cursor_execute", _note_write)
     event.listen(engine, "commit", _bump_before_commit)
     event.listen(engine, "rollback", _forget_writes)
+    if not event.contains(Session, "before_flush", _note_flush_days):
+        event.listen(Session, "before_flush", _note_flush_days)
+        event.listen(Session, "after_flush", _end_flush)
 
 
-def read_generations(session: Session) -> tuple[int, int]:
-    """(calendar, bookings) generations as committed now, in one query. Read them before
-    the data a cache entry is made of."""
-    rows = session.connection().exec_driver_sql(_READ).all()
+@dataclass(frozen=True)
+class Generations:
+    """The generations as committed at one moment: ``calendar``, ``bookings``, ``placed``
+    (the ``days`` kind: some day's bookings changed) and, per local date from ``since`` on
+    that has any, the date's own."""
+
+    calendar: int
+    bookings: int
+    placed: int = 0
+    since: date = date.min
+    days: tuple[tuple[date, int], ...] = ()
+
+    def of_days(self, first: date, last: date) -> tuple[tuple[date, int], ...]:
+        """The day generations of ``first``..``last`` (dates never written are absent)."""
+        return tuple((day, value) for day, value in self.days if first <= day <= last)
+
+
+def read_generations(session: Session) -> Generations:
+    """The generations as committed now, in one query. Read them before the data a cache
+    entry is made of."""
+    since = local_today(utcnow()) - timedelta(days=1)
+    statement = _READ.format(since=day_kind(since))
+    rows = session.connection().exec_driver_sql(statement).all()
     sums = {kind: int(total) for kind, total in rows}
-    return sums.get(CALENDAR, 0), sums.get(BOOKINGS, 0)
+    days = tuple(
+        sorted(
+            (date.fromisoformat(kind.removeprefix(DAY_PREFIX)), total)
+            for kind, total in sums.items()
+            if kind.startswith(DAY_PREFIX)
+        )
+    )
+    return Generations(sums.get(CALENDAR, 0), sums.get(BOOKINGS, 0), sums.get(DAYS, 0), since, days)
 
 
-def request_generations() -> tuple[int, int]:
+def request_generations() -> Generations:
     """The generations for the current request: read once, at its first use, so that
     every cache a page consults agrees on them (read anew outside a request).
 

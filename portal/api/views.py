@@ -73,8 +73,7 @@ def _active_service(service_id: int) -> Service:
 def _bookable_service(service_id: int) -> ServiceFacts:
     """The service's facts (kept in memory until a service changes), refused with a 404
     when there is no such active service and a 403 when residents cannot book it."""
-    generation, _bookings = request_generations()
-    service = service_facts(db.session, service_id, generation)
+    service = service_facts(db.session, service_id, request_generations().calendar)
     if service is None or not service.active:
         raise ApiError(404, "unknown_service", _("Deze dienst bestaat niet."), "service_id")
     if not service.publicly_bookable:

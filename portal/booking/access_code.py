@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..cache_days import NO_FREE_TIME_CHANGE
 from ..models import Appointment
 from ..models.appointments import REFERENCE_ALPHABET
 from ..notifications.links import code_page_url
@@ -157,12 +158,14 @@ def _count_failure(session: Session, visit: Appointment, now: datetime, policy: 
         .where(Appointment.id == visit.id)
         .values(access_code_failures=Appointment.access_code_failures + 1)
         .returning(Appointment.access_code_failures)
+        .execution_options(**NO_FREE_TIME_CHANGE)
     )
     if failures >= policy.max_failures:
         session.execute(
             update(Appointment)
             .where(Appointment.id == visit.id)
             .values(access_code_failures=0, access_code_locked_until=now + policy.lock)
+            .execution_options(**NO_FREE_TIME_CHANGE)
         )
     session.expire(visit)
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..availability import speakers_among
+from ..cache_days import changes_days_of
 from ..models import Appointment, Hold, SlotClaim, claim_units
 from ..scheduling import FreeSlot
 from ..scheduling.languages import speakers_first
@@ -65,7 +66,9 @@ def pass_claims(session: Session, hold: Hold, appointment: Appointment) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     session.execute(
-        delete(Hold).where(Hold.id == hold.id).execution_options(synchronize_session=False)
+        delete(Hold)
+        .where(Hold.id == hold.id)
+        .execution_options(synchronize_session=False, **changes_days_of(hold))
     )
     session.expunge(hold)
     if moved == len(units):

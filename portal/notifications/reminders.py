@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..cache_days import NO_FREE_TIME_CHANGE
 from ..models.appointments import Appointment, AppointmentService, AppointmentStatus
 from ..timeutil import as_utc
 from .mails import MailKind
@@ -45,7 +46,7 @@ def _claim(session, appointment_id: int, now: datetime) -> bool:
             Appointment.status == AppointmentStatus.CONFIRMED,
         )
         .values(reminder_sent_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **NO_FREE_TIME_CHANGE)
     )
     return result.rowcount == 1
 

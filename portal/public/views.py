@@ -30,9 +30,8 @@ def index():
     """Start page: the opening hours, the coming closures and the services by team; kept
     rendered until the calendar changes or the day does."""
     today = local_today(utcnow())
-    calendar_generation, _bookings = request_generations()
     return render_cached(
-        (calendar_generation, today), "public/index.html", lambda: _index_context(today)
+        (request_generations().calendar, today), "public/index.html", lambda: _index_context(today)
     )
 
 

@@ -159,4 +159,6 @@ def test_availability_takes_at_most_eight_queries_then_one(demo_app, demo_client
     # in the demo's Bevolking, so no more) and when a hold or pending visit runs out.
     assert 3 <= len(computed) <= 8, computed
     # Kept in memory: only the generations are read, to learn that nothing changed.
-    assert statements == ["SELECT kind, SUM(value) FROM cache_generation GROUP BY kind"]
+    assert len(statements) == 1 and statements[0].startswith(
+        "SELECT kind, SUM(value) FROM cache_generation WHERE"
+    )
