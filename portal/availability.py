@@ -322,6 +322,31 @@ def _without_reserved(
     ]
 
 
+def is_counter_visit(services: Sequence[Service]) -> bool:
+    """Whether a visit for ``services`` is at the counter (else a back-office call)."""
+    return all(service.channel == Channel.COUNTER for service in services)
+
+
+def public_counter_staff(
+    session: Session,
+    services: Sequence[Service],
+    first: date,
+    last: date,
+    now: datetime,
+    *,
+    grid_minutes: int,
+    tz: ZoneInfo,
+) -> list[StaffCalendar]:
+    """The calendars the public may book of the counter clerks for ``services`` on the
+    local dates ``first``..``last``, as :func:`load_availability` reads them, without the
+    opening hours and closures (which a kept window already has): two queries, one more
+    for the team's reserved capacity and two more when it reserves some."""
+    start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
+    service_ids = [service.id for service in services]
+    staff = staff_calendars(session, service_ids, ShiftKind.COUNTER, start, end, now)
+    return _without_reserved(session, services, staff, now, grid_minutes, tz)
+
+
 def _empty(grid_minutes: int, now: datetime, tz: ZoneInfo) -> Availability:
     """An availability with nothing free (a window that lies outside the asked days)."""
     request = SlotRequest(timedelta(minutes=5), timedelta(minutes=grid_minutes), now, now)
@@ -357,7 +382,7 @@ def load_availability(
     start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
     service_ids = [service.id for service in services]
     if audience.back_office is None:
-        counter_visit = all(service.channel == Channel.COUNTER for service in services)
+        counter_visit = is_counter_visit(services)
     else:
         counter_visit = not audience.back_office
     kind = ShiftKind.COUNTER if counter_visit else ShiftKind.BACK_OFFICE

@@ -7,9 +7,13 @@ with the core's per-day summary (:mod:`portal.scheduling.day_summary`: each day'
 start) and, when asked, a day's free slots or a language's summary. It is used only while
 
 * the ``calendar`` and ``bookings`` generations (:mod:`portal.cache_generation`, read
-  before the data, one query per request) are the ones it was made under: any committed
-  hold, booking, cancel, move, shift, absence, opening hour, closure or service change in
+  before the data, one query per request) are the ones it was made under: an opening
+  hour, closure or service change, or a bookings write that names no days, committed in
   any process makes every process recompute;
+* its dates' own generations are: a hold, booking, cancel, move, shift or absence
+  committed anywhere changes those of the dates it touches, and the entry reads just
+  those dates anew (:mod:`portal.availability_days`) and recomputes their summaries,
+  keeping the others';
 * nothing it counted has run out: it is valid until the first live hold or pending visit
   among its clerks expires (a time that comes free by the clock, without a write);
 * it is the same local day (the booking horizon and reserved time move with the date).
@@ -35,8 +39,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
-from .availability import Availability, booking_window, load_availability
-from .cache_generation import read_generations
+from .availability import (
+    Availability,
+    booking_window,
+    is_counter_visit,
+    load_availability,
+    public_counter_staff,
+)
+from .availability_days import days_span, narrowed, replace_days
+from .cache_generation import Generations, read_generations
 from .models import Appointment, AppointmentStatus, Hold, Service
 from .scheduling import FreeSlot, day_interval
 from .scheduling.day_summary import last_free_starts
@@ -51,19 +62,90 @@ class FreeTable:
     """An entry: the inputs read from the database (with the first allowed start at the
     start of the first day), the per-day summary, and what requests derived from them."""
 
-    def __init__(self, base: Availability, computed_at: datetime, valid_until: datetime | None):
+    def __init__(
+        self,
+        base: Availability,
+        computed_at: datetime,
+        valid_until: datetime | None,
+        generations: Generations,
+        days: tuple[date, date],
+        day_last_start: tuple[tuple[date, datetime], ...] | None = None,
+    ):
         self.base = base
         # It holds from the moment it was read (a clock set back, in tests, reads again)
         # until a hold or pending visit it counted runs out (None: nothing will).
         self.computed_at = computed_at
         self.valid_until = valid_until
+        # What it was made under: the ``days`` generation and its own dates' ones.
+        self.placed = generations.placed
+        self.day_generations = generations.of_days(*days)
+        self.days = days
         self.staff_ids = tuple(member.staff_id for member in base.staff)
         # Per local date with a free start: the date and its last free start.
-        self.day_last_start = tuple(
-            sorted(last_free_starts(base.window, base.staff, base.request, base.tz).items())
-        )
+        if day_last_start is None:
+            day_last_start = _summary(base)
+        self.day_last_start = day_last_start
         self._derived: dict[Hashable, object] = {}
         self._lock = threading.Lock()
+
+    def changed_days(self, generations: Generations, today: date) -> frozenset[date] | None:
+        """Its dates from ``today`` on (the public books nothing earlier, and an entry
+        lives one day) whose bookings changed since it was made; None when that cannot
+        be told: ``today`` (a clock set back, in tests) lies before the generations'
+        first day."""
+        if generations.placed == self.placed:
+            return frozenset()
+        if today < generations.since:
+            return None
+        now = dict(generations.of_days(*self.days))
+        then = dict(self.day_generations)
+        return frozenset(
+            day
+            for day in now.keys() | then.keys()
+            if day >= today and now.get(day) != then.get(day)
+        )
+
+    def refreshed(
+        self,
+        base: Availability,
+        changed: list[tuple[date, date]],
+        computed_at: datetime,
+        valid_until: datetime | None,
+        generations: Generations,
+    ) -> FreeTable:
+        """A new entry from ``base`` (this one's with the ``changed`` runs of dates read
+        anew): the summaries of the other dates and their slots are carried over, those
+        of the changed dates computed again."""
+        spans = [days_span(first, last, base.tz) for first, last in changed]
+
+        def untouched(day: date) -> bool:
+            return not any(first <= day <= last for first, last in changed)
+
+        def merged(summary, members=None) -> tuple[tuple[date, datetime], ...]:
+            kept = {day: last for day, last in summary if untouched(day)}
+            for span in spans:
+                part = narrowed(base, span)
+                if members is not None:
+                    part = replace(part, staff=[m for m in part.staff if m.staff_id in members])
+                kept.update(_summary(part))
+            return tuple(sorted(kept.items()))
+
+        table = FreeTable(
+            base,
+            computed_at,
+            valid_until,
+            generations,
+            self.days,
+            merged(self.day_last_start),
+        )
+        with self._lock:
+            derived = dict(self._derived)
+        for key, value in derived.items():
+            if key[0] == "slots" and key[1] is not None and untouched(key[1]):
+                table._derived[key] = value
+            elif key[0] == "speakers":
+                table._derived[key] = merged(value, key[1])
+        return table
 
     def derived(self, key: Hashable, compute: Callable[[], object]):
         """``compute()`` once per ``key`` for this entry (the entry never changes)."""
@@ -90,10 +172,17 @@ class FreeTable:
         def compute():
             base = self.base
             own = [member for member in base.staff if member.staff_id in speakers]
-            summary = last_free_starts(base.window, own, base.request, base.tz) if own else {}
-            return tuple(sorted(summary.items()))
+            return _summary(replace(base, staff=own))
 
         return self.derived(("speakers", speakers), compute)
+
+
+def _summary(base: Availability) -> tuple[tuple[date, datetime], ...]:
+    """The per-day summary of ``base``: each free date and its last free start."""
+    if not base.staff:
+        return ()
+    summary = last_free_starts(base.window, base.staff, base.request, base.tz)
+    return tuple(sorted(summary.items()))
 
 
 @dataclass(frozen=True)
@@ -139,6 +228,8 @@ class CachedAvailability:
 
 
 _entries: OrderedDict[tuple, tuple[tuple[int, int], FreeTable]] = OrderedDict()
+# More separate runs of changed dates than this: read their whole stretch at once.
+MAX_RUNS = 3
 _lock = threading.Lock()
 
 
@@ -193,6 +284,21 @@ def next_expiry(
     return min(moments, default=None)
 
 
+def _runs(days: frozenset[date]) -> list[tuple[date, date]]:
+    """``days`` as runs of consecutive dates (first, last); one run from the first to the
+    last when they are many."""
+    ordered = sorted(days)
+    runs: list[list[date]] = []
+    for day in ordered:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    if len(runs) > MAX_RUNS:
+        return [(ordered[0], ordered[-1])]
+    return [(first, last) for first, last in runs]
+
+
 def public_availability(
     session: Session,
     services: Sequence[Service],
@@ -203,27 +309,60 @@ def public_availability(
     *,
     grid_minutes: int,
     tz: ZoneInfo,
-    generations: tuple[int, int] | None = None,
+    generations: Generations | None = None,
 ) -> CachedAvailability:
     """The public's free times of ``services`` for ``persons`` on ``first``..``last`` as
     at ``now``: from this process's memory when nothing changed since it was computed,
-    else computed (and kept). Answers like :func:`portal.availability.load_availability`.
+    with only the changed dates read anew when only some dates' bookings changed, else
+    computed (and kept). Answers like :func:`portal.availability.load_availability`.
     ``generations`` are the request's (:func:`portal.cache_generation.request_generations`);
     read here when not given."""
     generations = generations or read_generations(session)
+    made_under = (generations.calendar, generations.bookings)
     service_ids = tuple(service.id for service in services)
     today = local_today(now, tz)
     key = (str(session.get_bind().url), service_ids, persons, first, last, today, grid_minutes)
     earliest = booking_window(services, now, tz).earliest
-    table = _lookup(key, generations, now)
-    if table is None:
-        loaded = load_availability(
-            session, services, persons, first, last, now, grid_minutes=grid_minutes, tz=tz
+    start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
+
+    def load(since: date, until: date):
+        return load_availability(
+            session, services, persons, since, until, now, grid_minutes=grid_minutes, tz=tz
         )
-        start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
+
+    def load_again(kept: Availability, since: date, until: date) -> Availability:
+        """Some dates of ``kept`` as they are now: for a counter visit only its clerks'
+        calendars (the opening hours and closures did not change), else everything."""
+        if not is_counter_visit(services):
+            return load(since, until)
+        staff = public_counter_staff(
+            session, services, since, until, now, grid_minutes=grid_minutes, tz=tz
+        )
+        return replace(kept, staff=staff)
+
+    table = _lookup(key, made_under, now)
+    changed = table.changed_days(generations, today) if table is not None else None
+    if changed is None:
+        table = None
+    if table is not None and changed:
+        runs = [(max(a, first), min(b, last)) for a, b in _runs(changed)]
+        base = table.base
+        for since, until in runs:
+            base = replace_days(base, load_again(base, since, until), since, until)
+        # What ran out before is still counted; only the changed days may hold new ones.
+        staff_ids = sorted(member.staff_id for member in base.staff)
+        expiries = [table.valid_until] if table.valid_until is not None else []
+        for since, until in runs:
+            span = days_span(since, until, tz)
+            expiries.append(next_expiry(session, staff_ids, *span, now))
+        expiry = min((moment for moment in expiries if moment is not None), default=None)
+        table = table.refreshed(base, runs, now, expiry, generations)
+        _store(key, made_under, table)
+    elif table is None:
+        loaded = load(first, last)
         from_first_day = replace(loaded, request=replace(loaded.request, earliest=start))
         staff_ids = sorted(member.staff_id for member in loaded.staff)
         expiry = next_expiry(session, staff_ids, start, end, now)
-        table = FreeTable(from_first_day, now, expiry)
-        _store(key, generations, table)
+        table = FreeTable(from_first_day, now, expiry, generations, (first, last))
+        _store(key, made_under, table)
     return CachedAvailability(table, earliest, tz)

@@ -98,10 +98,26 @@ class ClaimsTimeMixin(TimeSpanMixin):
     """A span of one staff member's time that is claimed unit by unit in ``slot_claim``.
 
     Subclasses map ``staff_id`` and a ``claims`` relationship to :class:`SlotClaim`.
+
+    A visit or hold lies within one opening block of one day, and :meth:`claim_time`
+    refuses a longer one; so a row that starts more than :data:`LONGEST` before a span
+    cannot reach it, and the overlap criterion reads only the last day of the
+    ``(staff_id, starts_at)`` index instead of every earlier visit of the clerk.
     """
 
+    LONGEST = timedelta(days=1)
+
+    @classmethod
+    def filter_overlapping(cls, start: datetime, end: datetime):
+        """Criterion: rows whose span overlaps ``[start, end)`` (touching does not count),
+        read as a short range of the start index."""
+        return (cls.starts_at < end) & (cls.starts_at > start - cls.LONGEST) & (cls.ends_at > start)
+
     def claim_time(self) -> None:
-        """Claim the staff member's units for this span; the flush fails if one is taken."""
+        """Claim the staff member's units for this span; the flush fails if one is taken.
+        A span longer than :data:`LONGEST` is refused (ValueError): no visit is."""
+        if self.ends_at - self.starts_at > self.LONGEST:
+            raise ValueError("a visit or hold lasts at most a day")
         self.claims = [
             SlotClaim(staff_id=self.staff_id, unit_start=unit)
             for unit in claim_units(self.starts_at, self.ends_at)
@@ -301,9 +317,7 @@ class Hold(ClaimsTimeMixin, db.Model):
     service_ids: Mapped[list] = mapped_column(JSON)
     persons: Mapped[int] = mapped_column(Integer, default=1)
     # The invitation this hold was placed through (its window and clerk bind the booking).
-    follow_up_id: Mapped[int | None] = mapped_column(
-        ForeignKey("follow_up.id", ondelete="CASCADE")
-    )
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id", ondelete="CASCADE"))
     # The contact details typed so far; gone with the hold.
     draft: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
