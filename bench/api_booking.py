@@ -12,6 +12,12 @@ raised in this run's configuration (a form engine's key would otherwise be held 
 minute); the code is unchanged. Mail goes to files, delivered after each response as in
 production. Prints bookings/s, the latency of hold + book per booking (median, p95, p99)
 and checks in the database that every booking that answered 201 is there, once.
+
+The floor, measured first in the same run with the same server settings and the same
+clients: a Flask app of a few lines with the same two URLs, each one transaction of plain
+SQL on the same PostgreSQL (the hold: one INSERT; the booking: DELETE of the hold and INSERT
+of the visit, a unique start as the only rule) — what this machine gives Flask, gunicorn and
+PostgreSQL for hold + book before the portal does any of its work.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.serving import BIN, ROOT, free_port
 from portal import create_app
@@ -89,29 +95,104 @@ def gunicorn_config(folder: Path, workers: int, threads: int) -> Path:
     return path
 
 
-def start_server(url: str, folder: Path, workers: int, threads: int):
-    """gunicorn on ``url`` with raised limits; (process, port) once it answers."""
+FLOOR_APP = '''"""hold + book in plain SQL: the floor of bench/api_booking.py."""
+import os
+import secrets
+
+from flask import Flask, request
+from sqlalchemy import create_engine, text
+
+engine = create_engine(os.environ["FLOOR_DATABASE_URL"], pool_size=4)
+KEY = os.environ["FLOOR_API_KEY"]
+app = Flask(__name__)
+
+
+@app.get("/api/v1/services")
+def services():
+    return {"services": []}
+
+
+@app.post("/api/v1/holds")
+def hold():
+    if request.headers.get("X-API-Key") != KEY:
+        return {"error": "unauthorized"}, 401
+    body = request.get_json()
+    token = secrets.token_urlsafe(24)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO floor_hold (token, starts_at) VALUES (:token, :start)"),
+            {"token": token, "start": body["start"]},
+        )
+    return {"hold": {"token": token, "start": body["start"]}}, 201
+
+
+@app.post("/api/v1/appointments")
+def book():
+    if request.headers.get("X-API-Key") != KEY:
+        return {"error": "unauthorized"}, 401
+    body = request.get_json()
+    with engine.begin() as connection:
+        start = connection.scalar(
+            text("DELETE FROM floor_hold WHERE token = :token RETURNING starts_at"),
+            {"token": body["hold"]},
+        )
+        if start is None:
+            return {"error": "hold_not_found"}, 404
+        connection.execute(
+            text("INSERT INTO floor_visit (starts_at, name, email) VALUES (:s, :n, :e)"),
+            {"s": start, "n": body["name"], "e": body["email"]},
+        )
+    return {"appointment": {"start": start.isoformat()}}, 201
+'''
+
+FLOOR_TABLES = (
+    "DROP TABLE IF EXISTS floor_hold, floor_visit",
+    "CREATE TABLE floor_hold (token text PRIMARY KEY, starts_at timestamptz NOT NULL UNIQUE)",
+    "CREATE TABLE floor_visit (id serial PRIMARY KEY, starts_at timestamptz NOT NULL UNIQUE,"
+    " name text NOT NULL, email text NOT NULL)",
+)
+
+
+def prepare_floor(url: str, folder: Path) -> dict:
+    """The floor's tables (emptied) and app file; the environment its server needs."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        for statement in FLOOR_TABLES:
+            db.session.execute(text(statement))
+        db.session.commit()
+        db.engine.dispose()
+    (folder / "floor_booking.py").write_text(FLOOR_APP)
+    return {"FLOOR_DATABASE_URL": url, "FLOOR_API_KEY": KEY}
+
+
+def start_server(url: str, folder: Path, workers: int, threads: int, floor_env: dict | None = None):
+    """gunicorn on ``url`` with raised limits (or the floor app when ``floor_env`` is
+    given); (process, port) once it answers."""
     port = free_port()
-    env = os.environ | {
-        "PORTAL_DATABASE_URL": url,
-        "PORTAL_SECRET_KEY": "bench-api-booking",
-        "PORTAL_INSTANCE_PATH": str(folder / "instance"),
-        "PORTAL_API_KEYS": json.dumps({"bench": KEY}),
-        "PORTAL_RATELIMIT_API": "1000000 per minute",
-        "PORTAL_MAIL_BACKEND": "file",
-        "PORTAL_MAIL_DIRECTORY": str(folder / "mail"),
-        "PORTAL_MAX_ACTIVE_PER_EMAIL": "1000000",
-    }
+    env = (
+        os.environ
+        | (floor_env or {})
+        | {
+            "PORTAL_DATABASE_URL": url,
+            "PORTAL_SECRET_KEY": "bench-api-booking",
+            "PORTAL_INSTANCE_PATH": str(folder / "instance"),
+            "PORTAL_API_KEYS": json.dumps({"bench": KEY}),
+            "PORTAL_RATELIMIT_API": "1000000 per minute",
+            "PORTAL_MAIL_BACKEND": "file",
+            "PORTAL_MAIL_DIRECTORY": str(folder / "mail"),
+            "PORTAL_MAX_ACTIVE_PER_EMAIL": "1000000",
+        }
+    )
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "--config",
             str(gunicorn_config(folder, workers, threads)),
             "--chdir",
-            str(ROOT),
+            str(folder if floor_env else ROOT),
             "--bind",
             f"127.0.0.1:{port}",
-            "wsgi:app",
+            "floor_booking:app" if floor_env else "wsgi:app",
         ],
         env=env,
         cwd=ROOT,
@@ -207,12 +288,17 @@ def main() -> None:
     chosen = starts[: args.bookings]
     plans = [chosen[number :: args.clients] for number in range(args.clients)]
     folder = Path(tempfile.mkdtemp(prefix="bench-api-booking-"))
-    process, port = start_server(args.database, folder, args.workers, args.threads)
-    try:
-        latencies, statuses, seconds = run_clients(port, service_id, plans)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    runs = {}
+    for label, floor_env in (
+        ("floor: plain SQL", prepare_floor(args.database, folder)),
+        ("portal", None),
+    ):
+        process, port = start_server(args.database, folder, args.workers, args.threads, floor_env)
+        try:
+            runs[label] = run_clients(port, service_id, plans)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "SECRET_KEY": "bench"})
     with app.app_context():
         stored = db.session.scalar(
@@ -221,21 +307,26 @@ def main() -> None:
             )
         )
         db.engine.dispose()
-    booked = statuses.get("book 201", 0)
     print(
         f"gunicorn {args.workers} gthread workers × {args.threads} threads on "
         f"{os.cpu_count()} cores, PostgreSQL; {args.clients} clients, {args.bookings} "
         f"bookings on distinct times\n"
     )
-    print(f"bookings/s           {booked / seconds:8.1f}  ({booked} in {seconds:.1f} s)")
-    if latencies:
-        print(
-            f"hold + book latency  median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
-            f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
-        )
-    print(f"answers              {dict(sorted(statuses.items()))}")
-    print(f"visits in the database {stored} (must equal the 201 bookings: {booked})")
+    rates = {}
+    for label, (latencies, statuses, seconds) in runs.items():
+        booked = statuses.get("book 201", 0)
+        rates[label] = booked / seconds
+        print(f"{label}\n  bookings/s           {rates[label]:8.1f}  ({booked} in {seconds:.1f} s)")
+        if latencies:
+            print(
+                f"  hold + book latency  median {statistics.median(latencies) * 1000:.0f} ms, "
+                f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
+                f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
+            )
+        print(f"  answers              {dict(sorted(statuses.items()))}")
+    booked = runs["portal"][1].get("book 201", 0)
+    print(f"\nportal / floor       {rates['portal'] / rates['floor: plain SQL']:8.1%}")
+    print(f"visits in the database {stored} (must equal the portal's 201 bookings: {booked})")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ the median time of the real path (queries + scheduling core) and its number of S
 queries, beside floors computed in memory on the very same data: the naive reference
 (``naive_free_slots``: a linear scan per candidate time) and the core alone. Then the path
 the public pages and API take (``portal.availability_cache``): kept in memory (one query
-for the cache generations) and recomputed after a change committed anywhere.
+for the cache generations), right after a booking on one day committed anywhere (a hold
+added or removed on a random day of the window, committed before the timed call: only
+that day is read again), and recomputed in full (after an opening-hour or service change,
+or a write that names no days).
 
     .venv/bin/python bench/availability.py [--database URL] [--repeat N]
 
@@ -27,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from portal import availability_cache, create_app
 from portal.availability import load_availability
@@ -35,7 +38,9 @@ from portal.extensions import db
 from portal.models import (
     Appointment,
     AppointmentService,
+    Hold,
     Service,
+    Shift,
 )
 from portal.scheduling import free_slots
 from portal.scheduling.availability import naive_free_slots
@@ -139,6 +144,43 @@ def main() -> None:
                 db.session, [service], 1, first, final, NOW, grid_minutes=15, tz=CITY_TZ
             )
 
+        rng = random.Random(7)
+        clerk = db.session.scalar(select(Shift.staff_id).limit(1))
+
+        def book_one_day(first, final):
+            """Not timed: a hold added (or the last one removed) on a random day."""
+            held = db.session.scalars(select(Hold)).first()
+            if held is not None:
+                db.session.delete(held)
+            else:
+                day = first + timedelta(days=rng.randrange((final - first).days + 1))
+                start = local_datetime(day, time(10))
+                db.session.add(
+                    Hold(
+                        staff_id=clerk,
+                        service_ids=[service_id],
+                        persons=1,
+                        starts_at=start,
+                        ends_at=start + SLOT,
+                        created_at=NOW,
+                        expires_at=NOW + timedelta(minutes=10),
+                    )
+                )
+            db.session.commit()
+
+        def after_booking_ms(first, final, answer) -> tuple[float, int]:
+            """Median time and queries of the public path right after a one-day change."""
+            times, queries = [], 0
+            for _ in range(args.repeat + 1):
+                book_one_day(first, final)
+                started = clock.perf_counter()
+                result = answer(public(first, final))
+                times.append(clock.perf_counter() - started)
+                assert result == answer(real(first, final))
+            book_one_day(first, final)
+            queries = count_queries(lambda: answer(public(first, final)))
+            return statistics.median(times[1:]) * 1000, queries
+
         def recomputed(first, final):
             availability_cache.clear()  # as after a change: the generations moved
             return public(first, final)
@@ -166,6 +208,7 @@ def main() -> None:
                     label,
                     median_ms(lambda a=first, b=final, f=answer: f(public(a, b)), args.repeat),
                     count_queries(lambda a=first, b=final, f=answer: f(public(a, b))),
+                    *after_booking_ms(first, final, answer),
                     median_ms(lambda a=first, b=final, f=answer: f(recomputed(a, b)), args.repeat),
                     count_queries(lambda a=first, b=final, f=answer: f(recomputed(a, b))),
                 )
@@ -182,10 +225,14 @@ def main() -> None:
             )
         print(
             f"\npublic pages and API (kept in memory; the service row included)\n"
-            f"{'':38}{'kept':>11}{'queries':>9}{'recomputed':>13}{'queries':>9}"
+            f"{'':38}{'kept':>11}{'queries':>9}{'after booking':>15}{'queries':>9}"
+            f"{'recomputed':>13}{'queries':>9}"
         )
-        for label, kept, kept_queries, again, again_queries in public_rows:
-            print(f"{label:38}{kept:9.2f}ms{kept_queries:9d}{again:11.1f}ms{again_queries:9d}")
+        for label, kept, kept_q, booked, booked_q, again, again_q in public_rows:
+            print(
+                f"{label:38}{kept:9.2f}ms{kept_q:9d}{booked:13.1f}ms{booked_q:9d}"
+                f"{again:11.1f}ms{again_q:9d}"
+            )
 
 
 if __name__ == "__main__":
