@@ -37,11 +37,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import delete, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .cache_days import CACHE_DAYS, flush_days
+from .models.cache import CacheGeneration
 from .timeutil import local_today, utcnow
 
 CALENDAR = "calendar"
@@ -191,6 +192,17 @@ def install(engine: Engine) -> None:
     if not event.contains(Session, "before_flush", _note_flush_days):
         event.listen(Session, "before_flush", _note_flush_days)
         event.listen(Session, "after_flush", _end_flush)
+
+
+def forget_past_days(session: Session, today: date) -> int:
+    """Delete the day generations of dates before yesterday (nobody reads them any
+    more: :func:`read_generations` starts at yesterday); how many rows went."""
+    since = day_kind(today - timedelta(days=1))
+    return session.execute(
+        delete(CacheGeneration).where(
+            CacheGeneration.kind.startswith(DAY_PREFIX), CacheGeneration.kind < since
+        )
+    ).rowcount
 
 
 @dataclass(frozen=True)

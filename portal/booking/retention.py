@@ -4,7 +4,8 @@ Run by ``flask --app portal purge`` from cron (daily is enough): drops run-out h
 (with the contact details typed into them), forgets the contact details of visits that
 ended longer ago than the retention period, erases closed dossiers (contact details,
 waiting-for and outcome texts, staff notes) once their own retention period after
-closing ran out, and empties the spent-captcha table.
+closing ran out, empties the spent-captcha table and forgets the cache generations of
+past dates.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..cache_days import NO_FREE_TIME_CHANGE
+from ..cache_generation import forget_past_days
 from ..models import (
     Appointment,
     Dossier,
@@ -26,6 +29,7 @@ from ..models import (
     SpentChallenge,
 )
 from ..models.outbox import MailStatus
+from ..timeutil import local_today
 
 ERASED_NAME = "—"
 
@@ -56,7 +60,13 @@ def purge(
     repeat those details) go after the same period. Dossiers closed more than
     ``dossier_retention`` ago (when given) are erased: see :func:`erase_closed_dossiers`.
     """
-    holds = session.execute(delete(Hold).where(Hold.expires_at < now - timedelta(hours=1))).rowcount
+    # Neither step changes a free time (the holds had run out, the visits are long past):
+    # no cache anywhere needs to recompute for them.
+    holds = session.execute(
+        delete(Hold)
+        .where(Hold.expires_at < now - timedelta(hours=1))
+        .execution_options(**NO_FREE_TIME_CHANGE)
+    ).rowcount
     visits = session.execute(
         update(Appointment)
         .where(
@@ -74,6 +84,7 @@ def purge(
             remark="",
             spoken_language_other=None,
         )
+        .execution_options(**NO_FREE_TIME_CHANGE)
     ).rowcount
     mails = session.execute(
         delete(OutboxMail).where(
@@ -86,6 +97,7 @@ def purge(
     dossiers = 0
     if dossier_retention is not None:
         dossiers = erase_closed_dossiers(session, now - dossier_retention, now)
+    forget_past_days(session, local_today(now))
     return PurgeReport(holds, visits, mails, challenges, dossiers)
 
 

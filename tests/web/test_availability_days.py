@@ -9,13 +9,14 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, event, update
+from sqlalchemy import delete, event, select, update
 
 from portal import availability_cache
 from portal.availability import load_availability
 from portal.booking.contact import ContactDetails
 from portal.booking.errors import BookingError
 from portal.booking.operations import book_hold, cancel, move, place_hold
+from portal.booking.retention import purge
 from portal.booking.settings import BookingSettings
 from portal.cache_days import CACHE_DAYS, NO_FREE_TIME_CHANGE
 from portal.cache_generation import read_generations
@@ -25,6 +26,7 @@ from portal.models import (
     AbsenceKind,
     Appointment,
     AppointmentStatus,
+    CacheGeneration,
     Hold,
     Service,
     Shift,
@@ -261,3 +263,22 @@ def test_a_span_longer_than_a_day_claims_nothing(kept_city):
     )
     with pytest.raises(ValueError, match="at most a day"):
         visit.claim_time()
+
+
+def test_the_purge_forgets_the_generations_of_past_dates(kept_city, app):
+    service_id, first, last, settings = kept_city
+    _book(service_id, _kept(service_id, first, last).on(first).slots()[0].start, settings)
+    today = local_today(utcnow())
+    for day in (today - timedelta(days=30), today - timedelta(days=2)):
+        db.session.add(CacheGeneration(kind=f"day:{day.isoformat()}", shard=0, value=5))
+    db.session.commit()
+    before = read_generations(db.session)
+    purge(db.session, utcnow(), retention=timedelta(days=365))
+    db.session.commit()
+    kinds = set(db.session.scalars(select(CacheGeneration.kind)))
+    assert f"day:{first.isoformat()}" in kinds
+    assert not any(
+        kind.startswith("day:") and kind < f"day:{today - timedelta(days=1)}" for kind in kinds
+    )
+    # Nothing a reader reads changed: the purge frees no time.
+    assert read_generations(db.session) == before
