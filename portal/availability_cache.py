@@ -23,7 +23,9 @@ first day, and each request keeps only the starts at or after its own ``now + no
 day is free when its last free start is; a day's slots are cut with a bisection).
 
 Only the public audience is cached: staff, invitations and moves read the database every
-time, and holding or booking never trusts a cache (the database's slot claims decide).
+time. A resident's hold takes its candidate clerks from the kept day (when its
+transaction has written nothing yet), but never trusts it: the hold's slot claims in the
+database decide, so a clerk taken in the meantime is refused there and the next one tried.
 """
 
 from __future__ import annotations

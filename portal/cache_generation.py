@@ -39,7 +39,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from .cache_days import CACHE_DAYS, flush_days
 from .models.cache import CacheGeneration
@@ -192,6 +192,17 @@ def install(engine: Engine) -> None:
     if not event.contains(Session, "before_flush", _note_flush_days):
         event.listen(Session, "before_flush", _note_flush_days)
         event.listen(Session, "after_flush", _end_flush)
+
+
+def wrote_in_transaction(session: Session) -> bool:
+    """Whether ``session`` has written (flushed or not) anything a cache keeps in its
+    open transaction: then what is kept, which counts only committed data, is not what
+    this transaction sees."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    if isinstance(session, scoped_session):
+        session = session()
+    return session.in_transaction() and bool(session.connection().info.get(_TOUCHED))
 
 
 def forget_past_days(session: Session, today: date) -> int:

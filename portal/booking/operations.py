@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..cache_generation import wrote_in_transaction
 from ..models import (
     Appointment,
     AppointmentService,
@@ -67,6 +68,8 @@ def place_hold(
     Staff (``for_staff``) are not bound by the services' notice and horizon, and may ask
     for one clerk (``staff_id``). An invitation passes its ``audience`` (window, clerks,
     reserved time) and its ``follow_up_id``, which the hold remembers."""
+    # The kept free times count what is committed: not with a hold let go just now.
+    kept = replacing is None and not wrote_in_transaction(session)
     if replacing is not None:
         session.delete(replacing)
         session.flush()
@@ -80,6 +83,7 @@ def place_hold(
             settings,
             for_staff=for_staff,
             audience=audience,
+            kept=kept,
         ),
         staff_id,
     )

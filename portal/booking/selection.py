@@ -12,6 +12,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..availability import load_availability
+from ..availability_cache import public_availability
+from ..cache_generation import request_generations
 from ..models import Service
 from ..models.base import MAX_ID
 from ..scheduling import FreeSlot
@@ -105,11 +107,30 @@ def free_slot_at(
     ignore_appointment_id: int | None = None,
     for_staff: bool = False,
     audience: Audience | None = None,
+    kept: bool = False,
 ) -> FreeSlot | None:
     """The free time that starts exactly at ``start``, with who could take it, or None.
     ``for_staff`` lifts the residents' notice and horizon (see ``staff_window``);
-    ``audience`` says who asks, when it is an invitation or a narrowed staff search."""
+    ``audience`` says who asks, when it is an invitation or a narrowed staff search.
+
+    ``kept``: the public's free times of that day as this process keeps them (as
+    current as the database's committed state: see :mod:`portal.availability_cache`),
+    for a caller that has written nothing yet in its transaction. The clerks it names
+    are candidates only: the slot claims of the hold decide."""
     day: date = to_local(start).date()
+    if kept and not for_staff and audience is None and ignore_appointment_id is None:
+        availability = public_availability(
+            session,
+            services,
+            persons,
+            day,
+            day,
+            now,
+            grid_minutes=settings.grid_minutes,
+            tz=CITY_TZ,
+            generations=request_generations(),
+        )
+        return next((slot for slot in availability.slots() if slot.start == start), None)
     availability = load_availability(
         session,
         services,
