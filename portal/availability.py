@@ -16,24 +16,19 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .clerk_calendars import staff_calendars, staff_calendars_and_run_out
 from .models import (
-    Absence,
-    Appointment,
     Channel,
     Closure,
-    Hold,
     OpeningBlock,
     OpeningSchedule,
     Service,
-    Shift,
     ShiftKind,
     StaffLanguage,
-    StaffMember,
     Team,
-    staff_service,
 )
 from .scheduling import (
     FreeSlot,
@@ -161,78 +156,6 @@ def opening_schedules(session: Session, first: date, last: date) -> list[Schedul
     ]
 
 
-def _qualified_staff(service_ids: Sequence[int], only: frozenset[int] | None = None):
-    """Subquery: active staff members who may handle every one of the services (and are
-    among ``only``, when given)."""
-    query = (
-        select(staff_service.c.staff_id)
-        .join(StaffMember, StaffMember.id == staff_service.c.staff_id)
-        .where(staff_service.c.service_id.in_(service_ids), StaffMember.active.is_(True))
-    )
-    if only is not None:
-        query = query.where(staff_service.c.staff_id.in_(sorted(only)))
-    return query.group_by(staff_service.c.staff_id).having(func.count() == len(set(service_ids)))
-
-
-def busy_spans_query(
-    qualified, start: datetime, end: datetime, now: datetime, ignore_appointment_id: int | None
-):
-    """One query for everything that keeps staff busy: absences, active visits and live
-    holds overlapping ``[start, end)`` of the people ``qualified`` (a subquery or a list
-    of ids), leaving out the visit being moved."""
-    visits = Appointment.filter_active(now)
-    if ignore_appointment_id is not None:
-        visits = visits & (Appointment.id != ignore_appointment_id)
-    parts = [
-        select(model.staff_id, model.starts_at, model.ends_at).where(
-            model.staff_id.in_(qualified), model.filter_overlapping(start, end), criterion
-        )
-        for model, criterion in (
-            (Absence, literal(True)),
-            (Appointment, visits),
-            (Hold, Hold.filter_live(now)),
-        )
-    ]
-    return union_all(*parts)
-
-
-def staff_calendars(
-    session: Session,
-    service_ids: Sequence[int],
-    kind: ShiftKind,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    ignore_appointment_id: int | None = None,
-    only: frozenset[int] | None = None,
-) -> list[StaffCalendar]:
-    """Shifts and busy spans of the staff qualified for all ``service_ids`` (and among
-    ``only``, when given), in two queries.
-
-    ``ignore_appointment_id`` leaves one visit out of the busy spans: the one being moved,
-    whose own time is free for it."""
-    qualified = _qualified_staff(service_ids, only)
-    shift_rows = session.execute(
-        select(Shift.staff_id, Shift.starts_at, Shift.ends_at).where(
-            Shift.staff_id.in_(qualified), Shift.kind == kind, Shift.filter_overlapping(start, end)
-        )
-    ).all()
-    shifts: dict[int, list] = defaultdict(list)
-    for staff_id, shift_start, shift_end in shift_rows:
-        shifts[staff_id].append((shift_start, shift_end))
-    if not shifts:
-        return []
-    busy: dict[int, list] = defaultdict(list)
-    for staff_id, busy_start, busy_end in session.execute(
-        busy_spans_query(qualified, start, end, now, ignore_appointment_id)
-    ).all():
-        busy[staff_id].append((busy_start, busy_end))
-    return [
-        StaffCalendar(staff_id, tuple(spans), tuple(busy.get(staff_id, ())))
-        for staff_id, spans in sorted(shifts.items())
-    ]
-
-
 @dataclass(frozen=True)
 class Availability:
     """Everything the scheduling core needs for some services over some days."""
@@ -336,15 +259,18 @@ def public_counter_staff(
     *,
     grid_minutes: int,
     tz: ZoneInfo,
-) -> list[StaffCalendar]:
+) -> tuple[list[StaffCalendar], datetime | None]:
     """The calendars the public may book of the counter clerks for ``services`` on the
     local dates ``first``..``last``, as :func:`load_availability` reads them, without the
-    opening hours and closures (which a kept window already has): two queries, one more
-    for the team's reserved capacity and two more when it reserves some."""
+    opening hours and closures (which a kept window already has), and when one of their
+    holds or pending visits runs out: two queries, one more for the team's reserved
+    capacity when its team is not in the session yet, and two more when it reserves."""
     start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
     service_ids = [service.id for service in services]
-    staff = staff_calendars(session, service_ids, ShiftKind.COUNTER, start, end, now)
-    return _without_reserved(session, services, staff, now, grid_minutes, tz)
+    staff, run_out = staff_calendars_and_run_out(
+        session, service_ids, ShiftKind.COUNTER, start, end, now
+    )
+    return _without_reserved(session, services, staff, now, grid_minutes, tz), run_out
 
 
 def _empty(grid_minutes: int, now: datetime, tz: ZoneInfo) -> Availability:

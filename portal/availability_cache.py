@@ -332,15 +332,18 @@ def public_availability(
             session, services, persons, since, until, now, grid_minutes=grid_minutes, tz=tz
         )
 
-    def load_again(kept: Availability, since: date, until: date) -> Availability:
-        """Some dates of ``kept`` as they are now: for a counter visit only its clerks'
-        calendars (the opening hours and closures did not change), else everything."""
+    def load_again(kept: Availability, since: date, until: date):
+        """Some dates of ``kept`` as they are now, and when a hold or pending visit on
+        them runs out: for a counter visit only its clerks' calendars (the opening hours
+        and closures did not change), else everything."""
         if not is_counter_visit(services):
-            return load(since, until)
-        staff = public_counter_staff(
+            fresh = load(since, until)
+            staff_ids = [member.staff_id for member in fresh.staff]
+            return fresh, next_expiry(session, staff_ids, *days_span(since, until, tz), now)
+        staff, run_out = public_counter_staff(
             session, services, since, until, now, grid_minutes=grid_minutes, tz=tz
         )
-        return replace(kept, staff=staff)
+        return replace(kept, staff=staff), run_out
 
     table = _lookup(key, made_under, now)
     changed = table.changed_days(generations, today) if table is not None else None
@@ -349,14 +352,12 @@ def public_availability(
     if table is not None and changed:
         runs = [(max(a, first), min(b, last)) for a, b in _runs(changed)]
         base = table.base
-        for since, until in runs:
-            base = replace_days(base, load_again(base, since, until), since, until)
         # What ran out before is still counted; only the changed days may hold new ones.
-        staff_ids = sorted(member.staff_id for member in base.staff)
-        expiries = [table.valid_until] if table.valid_until is not None else []
+        expiries = [table.valid_until]
         for since, until in runs:
-            span = days_span(since, until, tz)
-            expiries.append(next_expiry(session, staff_ids, *span, now))
+            fresh, run_out = load_again(base, since, until)
+            base = replace_days(base, fresh, since, until)
+            expiries.append(run_out)
         expiry = min((moment for moment in expiries if moment is not None), default=None)
         table = table.refreshed(base, runs, now, expiry, generations)
         _store(key, made_under, table)

@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
-from ..availability import busy_spans_query
 from ..booking.operations import move
 from ..booking.settings import BookingSettings
+from ..clerk_calendars import busy_spans_query
 from ..models import Appointment, AppointmentStatus, Dossier, ShiftKind, StaffMember
 from ..scheduling.stranded import BookedVisit, Colleague, stranded_visits
 from .affected import is_counter_visit
