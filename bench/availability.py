@@ -90,6 +90,50 @@ def build(session, days: int = DAYS, clerks: int = CLERKS, history_days: int = 0
     return city.service.id
 
 
+class OneDayChange:
+    """A committed change on one random day of a window, as a booking anywhere would
+    make: a hold added (or the last one removed again) for one clerk at 10:00."""
+
+    def __init__(self, session, service_id: int):
+        self.session, self.service_id = session, service_id
+        self.rng = random.Random(7)
+        self.clerk = session.scalar(select(Shift.staff_id).limit(1))
+
+    def __call__(self, first: date, final: date) -> None:
+        held = self.session.scalars(select(Hold)).first()
+        if held is not None:
+            self.session.delete(held)
+        else:
+            day = first + timedelta(days=self.rng.randrange((final - first).days + 1))
+            start = local_datetime(day, time(10))
+            self.session.add(
+                Hold(
+                    staff_id=self.clerk,
+                    service_ids=[self.service_id],
+                    persons=1,
+                    starts_at=start,
+                    ends_at=start + SLOT,
+                    created_at=NOW,
+                    expires_at=NOW + timedelta(minutes=10),
+                )
+            )
+        self.session.commit()
+
+
+def after_change_ms(change, measure, check, repeat: int) -> tuple[float, int]:
+    """Median time of ``measure()`` each time right after ``change()`` (not timed), its
+    answer checked against ``check()``; and its queries after one more change."""
+    times = []
+    for _ in range(repeat + 1):
+        change()
+        started = clock.perf_counter()
+        result = measure()
+        times.append(clock.perf_counter() - started)
+        assert result == check()
+    change()
+    return statistics.median(times[1:]) * 1000, count_queries(measure)
+
+
 def median_ms(function, repeat: int) -> float:
     """Median wall time of ``function`` in milliseconds, after one warm-up call."""
     function()
@@ -144,42 +188,16 @@ def main() -> None:
                 db.session, [service], 1, first, final, NOW, grid_minutes=15, tz=CITY_TZ
             )
 
-        rng = random.Random(7)
-        clerk = db.session.scalar(select(Shift.staff_id).limit(1))
-
-        def book_one_day(first, final):
-            """Not timed: a hold added (or the last one removed) on a random day."""
-            held = db.session.scalars(select(Hold)).first()
-            if held is not None:
-                db.session.delete(held)
-            else:
-                day = first + timedelta(days=rng.randrange((final - first).days + 1))
-                start = local_datetime(day, time(10))
-                db.session.add(
-                    Hold(
-                        staff_id=clerk,
-                        service_ids=[service_id],
-                        persons=1,
-                        starts_at=start,
-                        ends_at=start + SLOT,
-                        created_at=NOW,
-                        expires_at=NOW + timedelta(minutes=10),
-                    )
-                )
-            db.session.commit()
+        change = OneDayChange(db.session, service_id)
 
         def after_booking_ms(first, final, answer) -> tuple[float, int]:
             """Median time and queries of the public path right after a one-day change."""
-            times, queries = [], 0
-            for _ in range(args.repeat + 1):
-                book_one_day(first, final)
-                started = clock.perf_counter()
-                result = answer(public(first, final))
-                times.append(clock.perf_counter() - started)
-                assert result == answer(real(first, final))
-            book_one_day(first, final)
-            queries = count_queries(lambda: answer(public(first, final)))
-            return statistics.median(times[1:]) * 1000, queries
+            return after_change_ms(
+                lambda: change(first, final),
+                lambda: answer(public(first, final)),
+                lambda: answer(real(first, final)),
+                args.repeat,
+            )
 
         def recomputed(first, final):
             availability_cache.clear()  # as after a change: the generations moved

@@ -5,8 +5,9 @@ past before the same 60 days), with 365 days of horizon, and with 4× the clerks
     .venv/bin/python bench/growth.py [--database-folder DIR] [--repeat N]
 
 One line each: the data, the real path (queries + core), the public path recomputed after
-a change (cache generations, the same queries, the per-day summary) and the public path
-kept in memory. A new SQLite file per case.
+a change (cache generations, the same queries, the per-day summary), the public path right
+after a booking on one day (only that day read again) and the public path kept in memory.
+A new SQLite file per case.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from bench.availability import CLERKS, DAYS, FIRST_DAY, NOW, build, median_ms
+from bench.availability import (
+    CLERKS,
+    DAYS,
+    FIRST_DAY,
+    NOW,
+    OneDayChange,
+    after_change_ms,
+    build,
+    median_ms,
+)
 from portal import availability_cache, create_app
 from portal.availability import load_availability
 from portal.extensions import db
@@ -65,10 +75,15 @@ def measure(folder: str, label: str, shape: dict, repeat: int) -> str:
             ).days()
 
         assert public(True) == real()
+        change = OneDayChange(db.session, service_id)
+        after_booking, _queries = after_change_ms(
+            lambda: change(FIRST_DAY, last), lambda: public(False), real, repeat
+        )
         line = (
             f"{label:22}{shape['clerks']:7d}{shape['days']:6d}{visits:9d}"
             f"{median_ms(real, repeat):11.1f}ms"
             f"{median_ms(lambda: public(True), repeat):12.1f}ms"
+            f"{after_booking:13.1f}ms"
             f"{median_ms(lambda: public(False), repeat):9.2f}ms"
         )
         db.engine.dispose()
@@ -87,7 +102,7 @@ def main() -> None:
     print(f"\ndays with a free time over the whole horizon; median of {args.repeat} runs\n")
     print(
         f"{'':22}{'clerks':>7}{'days':>6}{'visits':>9}{'real path':>13}"
-        f"{'recomputed':>14}{'kept':>11}"
+        f"{'recomputed':>14}{'after booking':>15}{'kept':>11}"
     )
     for line in lines:
         print(line)
