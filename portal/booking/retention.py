@@ -32,6 +32,14 @@ from ..models.outbox import MailStatus
 from ..timeutil import local_today
 
 ERASED_NAME = "—"
+# What a visit keeps of its resident once their details are forgotten: nothing.
+ANONYMISED_VISIT = {
+    "resident_name": ERASED_NAME,
+    "email": None,
+    "phone": None,
+    "remark": "",
+    "spoken_language_other": None,
+}
 
 
 @dataclass(frozen=True)
@@ -77,13 +85,7 @@ def purge(
                 Appointment.resident_name != ERASED_NAME,
             ),
         )
-        .values(
-            resident_name=ERASED_NAME,
-            email=None,
-            phone=None,
-            remark="",
-            spoken_language_other=None,
-        )
+        .values(**ANONYMISED_VISIT)
         .execution_options(**NO_FREE_TIME_CHANGE)
     ).rowcount
     mails = session.execute(
@@ -113,19 +115,27 @@ def erase_closed_dossiers(session: Session, closed_before: datetime, now: dateti
         Dossier.closed_at < closed_before,
         Dossier.erased_at.is_(None),
     )
+    return erase_dossiers(session, due, now)
+
+
+def erase_dossiers(session: Session, criteria, now: datetime) -> int:
+    """Erase the personal data of the dossiers that meet ``criteria`` (see
+    :func:`erase_closed_dossiers`; also a person's erasure on request, which is why the
+    dossier need not be closed): their staff notes go, their unused follow-ups are
+    withdrawn. Returns how many dossiers were erased."""
     session.execute(
         delete(DossierNote)
-        .where(DossierNote.dossier_id.in_(select(Dossier.id).where(*due)))
+        .where(DossierNote.dossier_id.in_(select(Dossier.id).where(*criteria)))
         .execution_options(synchronize_session=False)
     )
     session.execute(
-        FollowUp.revoke_unused(select(Dossier.id).where(*due), now).execution_options(
+        FollowUp.revoke_unused(select(Dossier.id).where(*criteria), now).execution_options(
             synchronize_session=False
         )
     )
     return session.execute(
         update(Dossier)
-        .where(*due)
+        .where(*criteria)
         .values(
             resident_name=ERASED_NAME,
             email=None,
