@@ -24,6 +24,9 @@ def register_commands(app: Flask) -> None:
     from .staff.commands import register as register_account_commands
 
     register_account_commands(app)
+    from .privacy.commands import register as register_privacy_commands
+
+    register_privacy_commands(app)
 
 
 @click.command("demo")

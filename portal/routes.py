@@ -33,6 +33,7 @@ from .planning import (
     subjects,
     team_settings,
 )
+from .privacy import pages as privacy_pages
 from .public import views as public_views
 from .staff import (
     audit_log,
