@@ -112,9 +112,16 @@ def _matching(session: Session, model, query: PersonQuery, *options) -> list:
         conditions.append(model.phone.is_not(None))
     if not conditions:
         return []
-    rows = session.scalars(select(model).where(or_(*conditions)).options(*options)).all()
-    return sorted(
-        (row for row in rows if query.matches(row.email, row.phone)), key=lambda row: row.id
+    # The candidates' ids and contact columns first (every row with a phone, for a
+    # number), then only the person's rows in full.
+    candidates = session.execute(
+        select(model.id, model.email, model.phone).where(or_(*conditions))
+    ).all()
+    ids = sorted(row_id for row_id, email, phone in candidates if query.matches(email, phone))
+    if not ids:
+        return []
+    return list(
+        session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id).options(*options))
     )
 
 
