@@ -130,18 +130,18 @@ def free_slot_at(
             tz=CITY_TZ,
             generations=request_generations(),
         )
-        return next((slot for slot in availability.slots() if slot.start == start), None)
-    availability = load_availability(
-        session,
-        services,
-        persons,
-        day,
-        day,
-        now,
-        grid_minutes=settings.grid_minutes,
-        tz=CITY_TZ,
-        ignore_appointment_id=ignore_appointment_id,
-        for_staff=for_staff,
-        audience=audience,
-    )
+    else:
+        availability = load_availability(
+            session,
+            services,
+            persons,
+            day,
+            day,
+            now,
+            grid_minutes=settings.grid_minutes,
+            tz=CITY_TZ,
+            ignore_appointment_id=ignore_appointment_id,
+            for_staff=for_staff,
+            audience=audience,
+        )
     return next((slot for slot in availability.slots() if slot.start == start), None)
