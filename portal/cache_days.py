@@ -88,7 +88,11 @@ def flush_days(session: Session) -> frozenset[date] | None:
 
     A visit's service row takes its visit's days: a new one is flushed through its
     visit's collection (so the visit is in the flush too), an old one finds its visit in
-    the session."""
+    the session. A flush that deletes rows of other tables is not placed (None)."""
+    # Deleting anything else may change rows of these tables the flush does not list
+    # beforehand (a foreign key set to NULL on loaded children): not placed, then.
+    if any(not isinstance(obj, (*_TRACKED, AppointmentService)) for obj in session.deleted):
+        return None
     spans: list[tuple[datetime, datetime]] = []
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, AppointmentService):
