@@ -19,7 +19,7 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .clerk_calendars import staff_calendars, staff_calendars_and_run_out
+from .clerk_calendars import staff_calendars_and_run_out
 from .models import (
     Channel,
     Closure,
@@ -164,6 +164,9 @@ class Availability:
     staff: list[StaffCalendar]
     request: SlotRequest
     tz: ZoneInfo
+    # When one of the busy spans read stops counting by the clock alone (a hold's
+    # expiry, a pending visit's deadline), as read: what a kept copy is valid until.
+    run_out: datetime | None = None
 
     @property
     def staff_ids(self) -> list[int]:
@@ -312,7 +315,7 @@ def load_availability(
     else:
         counter_visit = not audience.back_office
     kind = ShiftKind.COUNTER if counter_visit else ShiftKind.BACK_OFFICE
-    staff = staff_calendars(
+    staff, run_out = staff_calendars_and_run_out(
         session, service_ids, kind, start, end, now, ignore_appointment_id, audience.staff_ids
     )
     if counter_visit and not audience.sees_reserved:
@@ -338,4 +341,4 @@ def load_availability(
         earliest=earliest,
         latest_start=latest_start,
     )
-    return Availability(window, staff, request, tz)
+    return Availability(window, staff, request, tz, run_out)

@@ -38,7 +38,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from .availability import (
@@ -50,7 +49,7 @@ from .availability import (
 )
 from .availability_days import days_span, narrowed, replace_days
 from .cache_generation import Generations, read_generations
-from .models import Appointment, AppointmentStatus, Hold, Service
+from .models import Service
 from .scheduling import FreeSlot, day_interval
 from .scheduling.day_summary import last_free_starts
 from .timeutil import local_today
@@ -266,26 +265,6 @@ def clear() -> None:
         _entries.clear()
 
 
-def next_expiry(
-    session: Session, staff_ids: Sequence[int], start: datetime, end: datetime, now: datetime
-) -> datetime | None:
-    """The first moment after ``now`` at which a live hold or a pending visit of
-    ``staff_ids`` overlapping ``[start, end)`` runs out (one query; None when none)."""
-    if not staff_ids:
-        return None
-    holds = select(func.min(Hold.expires_at).label("moment")).where(
-        Hold.staff_id.in_(staff_ids), Hold.filter_overlapping(start, end), Hold.filter_live(now)
-    )
-    pending = select(func.min(Appointment.activation_expires_at).label("moment")).where(
-        Appointment.staff_id.in_(staff_ids),
-        Appointment.filter_overlapping(start, end),
-        Appointment.status == AppointmentStatus.PENDING,
-        Appointment.activation_expires_at > now,
-    )
-    moments = [moment for moment in session.scalars(union_all(holds, pending)) if moment]
-    return min(moments, default=None)
-
-
 def _runs(days: frozenset[date]) -> list[tuple[date, date]]:
     """``days`` as runs of consecutive dates (first, last); one run from the first to the
     last when they are many."""
@@ -325,7 +304,7 @@ def public_availability(
     today = local_today(now, tz)
     key = (str(session.get_bind().url), service_ids, persons, first, last, today, grid_minutes)
     earliest = booking_window(services, now, tz).earliest
-    start, end = day_interval(first, tz)[0], day_interval(last, tz)[1]
+    start = day_interval(first, tz)[0]
 
     def load(since: date, until: date):
         return load_availability(
@@ -338,8 +317,7 @@ def public_availability(
         and closures did not change), else everything."""
         if not is_counter_visit(services):
             fresh = load(since, until)
-            staff_ids = [member.staff_id for member in fresh.staff]
-            return fresh, next_expiry(session, staff_ids, *days_span(since, until, tz), now)
+            return fresh, fresh.run_out
         staff, run_out = public_counter_staff(
             session, services, since, until, now, grid_minutes=grid_minutes, tz=tz
         )
@@ -364,8 +342,6 @@ def public_availability(
     elif table is None:
         loaded = load(first, last)
         from_first_day = replace(loaded, request=replace(loaded.request, earliest=start))
-        staff_ids = sorted(member.staff_id for member in loaded.staff)
-        expiry = next_expiry(session, staff_ids, start, end, now)
-        table = FreeTable(from_first_day, now, expiry, generations, (first, last))
+        table = FreeTable(from_first_day, now, loaded.run_out, generations, (first, last))
         _store(key, made_under, table)
     return CachedAvailability(table, earliest, tz)

@@ -1,7 +1,8 @@
 """The clerks' calendars as the scheduling core needs them: the shifts and busy spans
 (absences, active visits, live holds) of the staff who may handle some services, read in
-two queries (:func:`staff_calendars`), with when one of the spans stops counting by the
-clock alone (:func:`staff_calendars_and_run_out`, for :mod:`portal.availability_cache`).
+two queries, with when one of the spans stops counting by the clock alone, which is how
+long a kept copy (:mod:`portal.availability_cache`) stays true
+(:func:`staff_calendars_and_run_out`).
 """
 
 from __future__ import annotations
@@ -77,27 +78,6 @@ def busy_spans_query(
     return union_all(*parts)
 
 
-def staff_calendars(
-    session: Session,
-    service_ids: Sequence[int],
-    kind: ShiftKind,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    ignore_appointment_id: int | None = None,
-    only: frozenset[int] | None = None,
-) -> list[StaffCalendar]:
-    """Shifts and busy spans of the staff qualified for all ``service_ids`` (and among
-    ``only``, when given), in two queries.
-
-    ``ignore_appointment_id`` leaves one visit out of the busy spans: the one being moved,
-    whose own time is free for it."""
-    calendars, _run_out = staff_calendars_and_run_out(
-        session, service_ids, kind, start, end, now, ignore_appointment_id, only
-    )
-    return calendars
-
-
 def staff_calendars_and_run_out(
     session: Session,
     service_ids: Sequence[int],
@@ -108,8 +88,12 @@ def staff_calendars_and_run_out(
     ignore_appointment_id: int | None = None,
     only: frozenset[int] | None = None,
 ) -> tuple[list[StaffCalendar], datetime | None]:
-    """:func:`staff_calendars`, and the first moment after ``now`` at which one of their
-    busy spans stops counting by the clock alone (None: none will), from the same rows."""
+    """Shifts and busy spans of the staff qualified for all ``service_ids`` (and among
+    ``only``, when given), in two queries; and the first moment after ``now`` at which one
+    of their busy spans stops counting by the clock alone (None: none will).
+
+    ``ignore_appointment_id`` leaves one visit out of the busy spans: the one being moved,
+    whose own time is free for it."""
     qualified = _qualified_staff(service_ids, only)
     shift_rows = session.execute(
         select(Shift.staff_id, Shift.starts_at, Shift.ends_at).where(
