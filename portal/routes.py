@@ -49,3 +49,4 @@ from .staff import (
     waiting_room,
 )
 from .staff import views as staff_views
+from .statistics import pages as statistics_pages

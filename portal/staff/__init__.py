@@ -42,6 +42,7 @@ NAVIGATION = (
     ("staff.interpreters.needs", _l("Tolken"), tuple(_R)),
     ("staff.feed_settings", _l("Agenda-abonnement"), tuple(_R)),
     ("staff.planning_home", _l("Planning"), (_R.PLANNER, _R.ADMIN)),
+    ("staff.statistics.index", _l("Statistiek"), (_R.PLANNER, _R.ADMIN)),
     ("staff.audit_log", _l("Audittrail"), (_R.ADMIN,)),
     ("staff.privacy.person", _l("Persoonsgegevens"), (_R.ADMIN,)),
 )
