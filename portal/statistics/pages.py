@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import _, _l, current_language
+from ..i18n import RTL_LANGUAGES, _, _l, current_language
 from ..interpreters.export import BOM, SEPARATOR, spreadsheet_safe
 from ..models import Service, StaffMember, Team
 from ..spoken_languages import spoken_language_label
@@ -40,6 +40,7 @@ from ..timeutil import CITY_TZ, end_of_local_day, local_today, start_of_local_da
 from . import figures
 from .facts import CHANNELS, visit_facts
 from .figures import Grouping
+from .spreadsheet import workbook
 
 blueprint = Blueprint("statistics", __name__, url_prefix="/statistiek")
 staff_blueprint.register_blueprint(blueprint)
@@ -268,6 +269,8 @@ def _page(chosen: StatisticsFilter, member: StaffMember, tables: Tables | None):
         channels=CHANNEL_LABELS,
         services=_services_of(member),
         csv_url=lambda name: url_for(".export", table=name, **chosen.query_args()),
+        xlsx_url=lambda name: url_for(".export_xlsx", table=name, **chosen.query_args()),
+        all_tables=ALL_TABLES,
     )
     return html, (400 if chosen.problems else 200)
 
@@ -319,5 +322,30 @@ def export(table: str):
     return Response(
         table_csv(columns, rows),
         mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# The workbook of every table at once.
+ALL_TABLES = "alles"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blueprint.route("/<table>.xlsx")
+@roles_required(*PLANNING_ROLES)
+def export_xlsx(table: str):
+    """One table of the page, or every table (``alles``), as an Excel workbook."""
+    member = current_user._get_current_object()
+    chosen = read_filter(member, local_today(utcnow()))
+    if chosen.problems:
+        return _page(chosen, member, None)
+    tables = build_tables(chosen, member).tables
+    if table != ALL_TABLES and table not in tables:
+        abort(404)
+    chosen_tables = tables.values() if table == ALL_TABLES else [tables[table]]
+    name = f"statistiek-{table}-{chosen.first.isoformat()}-{chosen.last.isoformat()}.xlsx"
+    return Response(
+        workbook(chosen_tables, right_to_left=current_language() in RTL_LANGUAGES),
+        mimetype=XLSX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from datetime import date, time, timedelta
 
 import pytest
@@ -25,6 +27,7 @@ from portal.models import (
 )
 from portal.privacy.person import PersonQuery, erase_person, find_person
 from portal.staff.accounts import hash_password
+from portal.statistics.spreadsheet import sheet_name
 from portal.timeutil import local_datetime
 from tests.builders import build_city
 from tests.web.staff_helpers import new_client, sign_in
@@ -208,3 +211,40 @@ def test_the_purge_and_an_erasure_leave_the_figures_as_they_were(app, stats_city
         .count()
     )
     assert {table: _csv(planner, table) for table in tables} == before
+
+
+def _xlsx(client, table: str, **args) -> dict[str, str]:
+    answer = client.get(f"{PAGE}{table}.xlsx", query_string={**WEEKS, **args})
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.mimetype.endswith("spreadsheetml.sheet")
+    with zipfile.ZipFile(io.BytesIO(answer.data)) as book:
+        return {name: book.read(name).decode("utf-8") for name in book.namelist()}
+
+
+def test_the_tables_as_excel_hold_values_never_formulas(app, stats_city):
+    db.session.get(Service, stats_city.service.id).texts["nl"].name = '=HYPERLINK("x")'
+    db.session.commit()
+    planner = _client(app, "planner")
+    periods = _xlsx(planner, "periods")
+    strings, sheet = periods["xl/sharedStrings.xml"], periods["xl/worksheets/sheet1.xml"]
+    assert "Afspraken per periode" in strings and "Niet gekomen" in strings
+    # Booked last week: 3, written as a number (no t="s" string reference).
+    assert re.search(r'<c r="B4"[^>]*><v>3</v></c>', sheet), sheet
+    services = _xlsx(planner, "services")
+    assert "<t>=HYPERLINK(\"x\")</t>" in services["xl/sharedStrings.xml"]
+    everything = _xlsx(planner, "alles")
+    sheets = [name for name in everything if name.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == 5
+    for book in (periods, services, everything):
+        assert not any("<f>" in text or "<f " in text for text in book.values())
+    arabic = _xlsx(planner, "periods", lang="ar")
+    assert 'rightToLeft="1"' in arabic["xl/worksheets/sheet1.xml"]
+    assert planner.get(f"{PAGE}nothing.xlsx", query_string=WEEKS).status_code == 404
+
+
+def test_sheet_names_excel_accepts():
+    taken: set[str] = set()
+    assert sheet_name("Per dienst", taken) == "Per dienst"
+    assert sheet_name("Per dienst", taken) == "Per dienst (2)"
+    long = sheet_name("Aan het loket, per uur van de afspraak: [heel] lang?", taken)
+    assert len(long) <= 31 and not set("[]:*?/\\") & set(long)
