@@ -27,6 +27,9 @@ def register_commands(app: Flask) -> None:
     from .privacy.commands import register as register_privacy_commands
 
     register_privacy_commands(app)
+    from .statistics.commands import register as register_statistics_commands
+
+    register_statistics_commands(app)
 
 
 @click.command("demo")

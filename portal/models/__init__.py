@@ -29,6 +29,7 @@ from .planning import CounterNeed, PlanStatus, RotaPlan, RotaTurn
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
 from .services import Channel, Service, ServiceText, staff_service
+from .statistics import FirstFreeRecord
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -49,6 +50,7 @@ __all__ = [
     "DossierNote",
     "DossierStatus",
     "DossierSubject",
+    "FirstFreeRecord",
     "FollowUp",
     "FollowUpState",
     "Hold",

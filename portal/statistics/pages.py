@@ -40,6 +40,7 @@ from ..timeutil import CITY_TZ, end_of_local_day, local_today, start_of_local_da
 from . import figures
 from .facts import CHANNELS, visit_facts
 from .figures import Grouping
+from .first_free import waits
 from .spreadsheet import workbook
 
 blueprint = Blueprint("statistics", __name__, url_prefix="/statistiek")
@@ -172,6 +173,13 @@ def build_tables(chosen: StatisticsFilter, member: StaffMember) -> Tables:
         )
     }
     language = current_language()
+    wait_rows = waits(db.session, chosen.first, chosen.last, _service_ids(chosen, team_ids))
+    services_named = {
+        service.id: service.name(language)
+        for service in db.session.scalars(
+            select(Service).where(Service.id.in_([row.service_id for row in wait_rows]))
+        )
+    }
     outcome_titles = [_("Geboekt"), _("Gekomen"), _("Niet gekomen"), _("Geannuleerd")]
     return Tables(
         {
@@ -239,6 +247,28 @@ def build_tables(chosen: StatisticsFilter, member: StaffMember) -> Tables:
                     for row in figures.by_service(facts)
                 ],
             ),
+            "waits": (
+                _("Dagen tot het eerste vrije tijdstip"),
+                [
+                    _("Dienst"),
+                    _("Dagen gemeten"),
+                    _("Mediaan (dagen)"),
+                    _("Langst (dagen)"),
+                    _("Laatst gemeten (dagen)"),
+                    _("Dagen zonder vrij tijdstip"),
+                ],
+                [
+                    [
+                        services_named.get(row.service_id, row.service_id),
+                        row.recorded,
+                        _number(row.median_days),
+                        _number(row.longest_days),
+                        _number(row.latest_days),
+                        row.none_free,
+                    ]
+                    for row in wait_rows
+                ],
+            ),
             "languages": (
                 _("Talen aan het loket"),
                 [_("Taal"), _("Afspraken"), _("Tolk gevraagd")],
@@ -255,6 +285,15 @@ def build_tables(chosen: StatisticsFilter, member: StaffMember) -> Tables:
             ),
         }
     )
+
+
+def _service_ids(chosen: StatisticsFilter, team_ids: list[int] | None) -> list[int] | None:
+    """The services the chosen figures cover: the chosen one, or those of the teams."""
+    if chosen.service:
+        return [chosen.service.id]
+    if team_ids is None:
+        return None
+    return list(db.session.scalars(select(Service.id).where(Service.team_id.in_(team_ids))))
 
 
 def _page(chosen: StatisticsFilter, member: StaffMember, tables: Tables | None):

@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import delete, select
 
 from portal.booking.retention import purge
 from portal.booking.settings import BookingSettings
@@ -20,7 +21,9 @@ from portal.models import (
     Appointment,
     AppointmentService,
     AppointmentStatus,
+    FirstFreeRecord,
     Service,
+    Shift,
     StaffMember,
     StaffRole,
     Team,
@@ -198,7 +201,7 @@ def test_a_cell_a_spreadsheet_would_run_is_neutralised(app, stats_city):
 
 def test_the_purge_and_an_erasure_leave_the_figures_as_they_were(app, stats_city):
     planner = _client(app, "planner")
-    tables = ("periods", "notice", "hall", "services", "languages")
+    tables = ("periods", "notice", "hall", "services", "waits", "languages")
     before = {table: _csv(planner, table) for table in tables}
     purge(db.session, local_datetime(MONDAY, time(7, 30)), retention=timedelta(0))
     data = find_person(db.session, PersonQuery("b@example.org", ""))
@@ -231,10 +234,10 @@ def test_the_tables_as_excel_hold_values_never_formulas(app, stats_city):
     # Booked last week: 3, written as a number (no t="s" string reference).
     assert re.search(r'<c r="B4"[^>]*><v>3</v></c>', sheet), sheet
     services = _xlsx(planner, "services")
-    assert "<t>=HYPERLINK(\"x\")</t>" in services["xl/sharedStrings.xml"]
+    assert '<t>=HYPERLINK("x")</t>' in services["xl/sharedStrings.xml"]
     everything = _xlsx(planner, "alles")
     sheets = [name for name in everything if name.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 5
+    assert len(sheets) == 6
     for book in (periods, services, everything):
         assert not any("<f>" in text or "<f " in text for text in book.values())
     arabic = _xlsx(planner, "periods", lang="ar")
@@ -248,3 +251,35 @@ def test_sheet_names_excel_accepts():
     assert sheet_name("Per dienst", taken) == "Per dienst (2)"
     long = sheet_name("Aan het loket, per uur van de afspraak: [heel] lang?", taken)
     assert len(long) <= 31 and not set("[]:*?/\\") & set(long)
+
+
+def test_the_first_free_time_is_recorded_each_day(app, stats_city):
+    runner = app.test_cli_runner()
+    # Monday 07:30: today still has free times.
+    assert (
+        "Recorded the first free time of 1 services."
+        in runner.invoke(args=["record-first-free"]).output
+    )
+    # Monday evening, after closing: the first free time is tomorrow; the day's row is
+    # replaced, not added.
+    with time_machine.travel(_at(MONDAY, 19), tick=False):
+        assert runner.invoke(args=["record-first-free"]).exit_code == 0
+    records = db.session.scalars(select(FirstFreeRecord)).all()
+    assert [(r.recorded_on, r.days) for r in records] == [(MONDAY, 1)]
+    # Tuesday: nothing bookable any more (every shift gone): no free time at all.
+    db.session.execute(delete(Shift))
+    db.session.commit()
+    with time_machine.travel(_at(MONDAY + timedelta(days=1), 7), tick=False):
+        assert runner.invoke(args=["record-first-free"]).exit_code == 0
+        rows = _csv(_client(app, "planner"), "waits", to=(MONDAY + timedelta(days=1)).isoformat())
+    assert rows == [
+        [
+            "Dienst",
+            "Dagen gemeten",
+            "Mediaan (dagen)",
+            "Langst (dagen)",
+            "Laatst gemeten (dagen)",
+            "Dagen zonder vrij tijdstip",
+        ],
+        ["Identiteitskaart aanvragen", "2", "1", "1", "—", "1"],
+    ]
