@@ -36,34 +36,41 @@ def visit_facts(
     """The facts of the visits that start in ``[start, end)``, of the clerks of
     ``team_ids`` (None: every team), for ``service_id`` and through ``channel`` when
     given: two queries."""
-    query = select(
-        Appointment.id,
-        Appointment.starts_at,
-        Appointment.created_at,
-        Appointment.status,
-        Appointment.channel,
-        Appointment.follow_up_id,
-        Appointment.cancelled_at,
-        Appointment.arrived_at,
-        Appointment.called_at,
-        Appointment.completed_at,
-        Appointment.spoken_language,
-        Appointment.interpreter_needed,
-    ).where(Appointment.starts_at >= start, Appointment.starts_at < end)
+    criteria = [Appointment.starts_at >= start, Appointment.starts_at < end]
     if team_ids is not None:
-        query = query.join(StaffMember, StaffMember.id == Appointment.staff_id).where(
-            StaffMember.team_id.in_(team_ids)
+        criteria.append(
+            Appointment.staff_id.in_(
+                select(StaffMember.id).where(StaffMember.team_id.in_(team_ids))
+            )
         )
-    rows = session.execute(query.order_by(Appointment.starts_at, Appointment.id)).all()
+    rows = session.execute(
+        select(
+            Appointment.id,
+            Appointment.starts_at,
+            Appointment.created_at,
+            Appointment.status,
+            Appointment.channel,
+            Appointment.follow_up_id,
+            Appointment.cancelled_at,
+            Appointment.arrived_at,
+            Appointment.called_at,
+            Appointment.completed_at,
+            Appointment.spoken_language,
+            Appointment.interpreter_needed,
+        )
+        .where(*criteria)
+        .order_by(Appointment.starts_at, Appointment.id)
+    ).all()
+    # The same visits' services, by the same criteria (never a list of ids: a year of a
+    # large city has more visits than a statement may carry parameters).
     services: dict[int, list[int]] = defaultdict(list)
-    ids = [row.id for row in rows]
-    if ids:
-        for appointment_id, booked_service in session.execute(
-            select(AppointmentService.appointment_id, AppointmentService.service_id)
-            .where(AppointmentService.appointment_id.in_(ids))
-            .order_by(AppointmentService.appointment_id, AppointmentService.position)
-        ):
-            services[appointment_id].append(booked_service)
+    for appointment_id, booked_service in session.execute(
+        select(AppointmentService.appointment_id, AppointmentService.service_id)
+        .join(Appointment, Appointment.id == AppointmentService.appointment_id)
+        .where(*criteria)
+        .order_by(AppointmentService.appointment_id, AppointmentService.position)
+    ):
+        services[appointment_id].append(booked_service)
     facts = []
     for row in rows:
         fact = VisitFact(
