@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
-import time as clock
 from datetime import time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
+from bench.availability import count_queries, median_ms
 from portal import create_app
 from portal.extensions import db
 from portal.models import Appointment, AppointmentService, StaffMember, StaffRole
@@ -106,32 +105,6 @@ def build(session, clerks: int, seed: int = 1) -> int:
         session.execute(insert(AppointmentService.__table__), services[chunk : chunk + 20000])
     session.commit()
     return len(rows)
-
-
-def median_ms(function, repeat: int) -> float:
-    """Median wall time of ``function`` in milliseconds, after one warm-up call."""
-    function()
-    times = []
-    for _ in range(repeat):
-        started = clock.perf_counter()
-        function()
-        times.append(clock.perf_counter() - started)
-    return statistics.median(times) * 1000
-
-
-def count_queries(function) -> int:
-    """How many SQL statements ``function`` sends."""
-    seen = []
-
-    def record(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        function()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(seen)
 
 
 def measure(url: str, clerks: int, repeat: int) -> str:
