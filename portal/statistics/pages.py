@@ -126,7 +126,8 @@ def read_filter(member: StaffMember, today: date) -> StatisticsFilter:
     if raw_service:
         service_id = parse_id(raw_service)
         service = db.session.get(Service, service_id) if service_id else None
-        if service is None or (team_scope(member) and service.team_id not in team_scope(member)):
+        scope = team_scope(member)
+        if service is None or (scope is not None and service.team_id not in scope):
             problems.append(_("Deze dienst bestaat niet."))
             service = None
     channel = request.args.get("channel") or None
@@ -136,11 +137,8 @@ def read_filter(member: StaffMember, today: date) -> StatisticsFilter:
     return StatisticsFilter(first, last, grouping, team, service, channel, problems)
 
 
-@dataclass(frozen=True)
-class Tables:
-    """The page's tables, each as (title, column titles, rows of cells)."""
-
-    tables: dict[str, tuple[str, list[str], list[list[object]]]]
+# The page's tables by name, each as (title, column titles, rows of cells).
+Tables = dict[str, tuple[str, list[str], list[list[object]]]]
 
 
 def _number(value: float | None) -> object:
@@ -166,125 +164,116 @@ def build_tables(chosen: StatisticsFilter, member: StaffMember) -> Tables:
     )
     periods = figures.by_period(facts, chosen.grouping, CITY_TZ)
     hours = figures.by_hour(facts, CITY_TZ)
-    services = {
-        service.id: service
-        for service in db.session.scalars(
-            select(Service).where(Service.id.in_({sid for f in facts for sid in f.service_ids}))
-        )
-    }
     language = current_language()
     wait_rows = waits(db.session, chosen.first, chosen.last, _service_ids(chosen, team_ids))
-    services_named = {
+    # The names of every service the tables mention, in one query.
+    named = {sid for fact in facts for sid in fact.service_ids}
+    named |= {row.service_id for row in wait_rows}
+    service_names = {
         service.id: service.name(language)
-        for service in db.session.scalars(
-            select(Service).where(Service.id.in_([row.service_id for row in wait_rows]))
-        )
+        for service in db.session.scalars(select(Service).where(Service.id.in_(named)))
     }
     outcome_titles = [_("Geboekt"), _("Gekomen"), _("Niet gekomen"), _("Geannuleerd")]
-    return Tables(
-        {
-            "periods": (
-                _("Afspraken per periode"),
-                [_("Vanaf"), *outcome_titles],
+    return {
+        "periods": (
+            _("Afspraken per periode"),
+            [_("Vanaf"), *outcome_titles],
+            [
                 [
-                    [
-                        row.first_day.isoformat(),
-                        row.booked,
-                        row.attended,
-                        row.no_show,
-                        row.cancelled,
-                    ]
-                    for row in periods
-                ],
-            ),
-            "notice": (
-                _("Hoe lang vooraf"),
+                    row.first_day.isoformat(),
+                    row.booked,
+                    row.attended,
+                    row.no_show,
+                    row.cancelled,
+                ]
+                for row in periods
+            ],
+        ),
+        "notice": (
+            _("Hoe lang vooraf"),
+            [
+                _("Vanaf"),
+                _("Geboekt (dagen vooraf, mediaan)"),
+                _("Geannuleerd (uren vooraf, mediaan)"),
+            ],
+            [
                 [
-                    _("Vanaf"),
-                    _("Geboekt (dagen vooraf, mediaan)"),
-                    _("Geannuleerd (uren vooraf, mediaan)"),
-                ],
+                    row.first_day.isoformat(),
+                    _number(row.lead_days),
+                    _number(row.cancelled_hours_before),
+                ]
+                for row in periods
+            ],
+        ),
+        "hall": (
+            _("Aan het loket, per uur van de afspraak"),
+            [
+                _("Uur"),
+                _("Opgeroepen"),
+                _("Wachten (minuten, mediaan)"),
+                _("Behandeling (minuten, mediaan)"),
+                _("Binnen 10 minuten na het uur"),
+            ],
+            [
                 [
-                    [
-                        row.first_day.isoformat(),
-                        _number(row.lead_days),
-                        _number(row.cancelled_hours_before),
-                    ]
-                    for row in periods
-                ],
-            ),
-            "hall": (
-                _("Aan het loket, per uur van de afspraak"),
+                    f"{row.hour:02d}:00",
+                    row.called,
+                    _number(row.wait_minutes),
+                    _number(row.service_minutes),
+                    _share(row.on_time_share),
+                ]
+                for row in hours
+            ],
+        ),
+        "services": (
+            _("Per dienst"),
+            [_("Dienst"), *outcome_titles],
+            [
                 [
-                    _("Uur"),
-                    _("Opgeroepen"),
-                    _("Wachten (minuten, mediaan)"),
-                    _("Behandeling (minuten, mediaan)"),
-                    _("Binnen 10 minuten na het uur"),
-                ],
+                    service_names.get(row.key, row.key),
+                    row.visits,
+                    row.attended,
+                    row.no_show,
+                    row.cancelled,
+                ]
+                for row in figures.by_service(facts)
+            ],
+        ),
+        "waits": (
+            _("Dagen tot het eerste vrije tijdstip"),
+            [
+                _("Dienst"),
+                _("Dagen gemeten"),
+                _("Mediaan (dagen)"),
+                _("Langst (dagen)"),
+                _("Laatst gemeten (dagen)"),
+                _("Dagen zonder vrij tijdstip"),
+            ],
+            [
                 [
-                    [
-                        f"{row.hour:02d}:00",
-                        row.called,
-                        _number(row.wait_minutes),
-                        _number(row.service_minutes),
-                        _share(row.on_time_share),
-                    ]
-                    for row in hours
-                ],
-            ),
-            "services": (
-                _("Per dienst"),
-                [_("Dienst"), *outcome_titles],
+                    service_names.get(row.service_id, row.service_id),
+                    row.recorded,
+                    _number(row.median_days),
+                    _number(row.longest_days),
+                    _number(row.latest_days),
+                    row.none_free,
+                ]
+                for row in wait_rows
+            ],
+        ),
+        "languages": (
+            _("Talen aan het loket"),
+            [_("Taal"), _("Afspraken"), _("Tolk gevraagd")],
+            [
                 [
-                    [
-                        services[row.key].name(language) if row.key in services else row.key,
-                        row.visits,
-                        row.attended,
-                        row.no_show,
-                        row.cancelled,
-                    ]
-                    for row in figures.by_service(facts)
-                ],
-            ),
-            "waits": (
-                _("Dagen tot het eerste vrije tijdstip"),
-                [
-                    _("Dienst"),
-                    _("Dagen gemeten"),
-                    _("Mediaan (dagen)"),
-                    _("Langst (dagen)"),
-                    _("Laatst gemeten (dagen)"),
-                    _("Dagen zonder vrij tijdstip"),
-                ],
-                [
-                    [
-                        services_named.get(row.service_id, row.service_id),
-                        row.recorded,
-                        _number(row.median_days),
-                        _number(row.longest_days),
-                        _number(row.latest_days),
-                        row.none_free,
-                    ]
-                    for row in wait_rows
-                ],
-            ),
-            "languages": (
-                _("Talen aan het loket"),
-                [_("Taal"), _("Afspraken"), _("Tolk gevraagd")],
-                [
-                    [
-                        spoken_language_label(row.key, None)
-                        if row.key
-                        else _("Taal niet opgegeven"),
-                        row.visits,
-                        row.interpreter,
-                    ]
-                    for row in figures.by_language(facts)
-                ],
-            ),
-        }
-    )
+                    spoken_language_label(row.key, None) if row.key else _("Taal niet opgegeven"),
+                    row.visits,
+                    row.interpreter,
+                ]
+                for row in figures.by_language(facts)
+            ],
+        ),
+    }
 
 
 def _service_ids(chosen: StatisticsFilter, team_ids: list[int] | None) -> list[int] | None:
@@ -353,7 +342,7 @@ def export(table: str):
     chosen = read_filter(member, local_today(utcnow()))
     if chosen.problems:
         return _page(chosen, member, None)
-    tables = build_tables(chosen, member).tables
+    tables = build_tables(chosen, member)
     if table not in tables:
         abort(404)
     _title, columns, rows = tables[table]
@@ -378,7 +367,7 @@ def export_xlsx(table: str):
     chosen = read_filter(member, local_today(utcnow()))
     if chosen.problems:
         return _page(chosen, member, None)
-    tables = build_tables(chosen, member).tables
+    tables = build_tables(chosen, member)
     if table != ALL_TABLES and table not in tables:
         abort(404)
     chosen_tables = tables.values() if table == ALL_TABLES else [tables[table]]
