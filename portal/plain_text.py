@@ -28,6 +28,11 @@ _FORBIDDEN_IN_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udff
 _FORBIDDEN_IN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+def strip_spaces(value):
+    """WTForms filter: leading and trailing spaces never count (non-text left as is)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def has_forbidden_characters(text: str, *, multiline: bool = False) -> bool:
     """Whether ``text`` holds a character typed text may not hold (see the module)."""
     pattern = _FORBIDDEN_IN_LINES if multiline else _FORBIDDEN_IN_ONE_LINE

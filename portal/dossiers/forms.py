@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ..booking.contact import ContactDetails
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from ..models import DossierStatus
-from ..plain_text import PlainText, PlainTextForm
+from ..plain_text import PlainText, PlainTextForm, strip_spaces
 from ..spoken_languages import OTHER
 from ..staff.access import parse_date, parse_id
 from ..staff.on_behalf_forms import StaffContactForm
@@ -35,11 +35,6 @@ DUE_PAST_DAYS = 366
 # ...and this far ahead.
 DUE_AHEAD_DAYS = 3 * 366
 MAX_NOTE_LENGTH = 4000
-
-
-def _strip(value):
-    """Leading and trailing spaces never count."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def check_due_date(raw: str | None, today: date, keep: date | None = None) -> date | None:
@@ -113,7 +108,7 @@ class DossierForm(DueDateMixin, ChoiceIdMixin, StaffContactForm):
                 check_deliverability=False,
             ),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
     )
     language = SelectField(
         _l("Taal van de e-mails"),
@@ -127,7 +122,7 @@ class DossierForm(DueDateMixin, ChoiceIdMixin, StaffContactForm):
     due_on = StringField(
         _l("Opvolgen tegen (niet verplicht)"),
         description=_l("Een datum in de vorm JJJJ-MM-DD."),
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"type": "date"},
     )
 
@@ -172,7 +167,7 @@ class NoteForm(PlainTextForm):
             ),
             PlainText(multiline=True),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"rows": 4, "maxlength": MAX_NOTE_LENGTH},
     )
 
@@ -192,7 +187,7 @@ class StatusForm(DueDateMixin, PlainTextForm):
             Length(max=120, message=_l("Schrijf dit in hoogstens 120 tekens.")),
             PlainText(),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"maxlength": 120},
     )
     outcome = StringField(
@@ -202,13 +197,13 @@ class StatusForm(DueDateMixin, PlainTextForm):
             Length(max=300, message=_l("Schrijf de uitkomst in hoogstens 300 tekens.")),
             PlainText(),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"maxlength": 300},
     )
     due_on = StringField(
         _l("Opvolgen tegen (niet verplicht)"),
         description=_l("Een datum in de vorm JJJJ-MM-DD."),
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"type": "date"},
     )
 
@@ -248,7 +243,7 @@ class LinkVisitForm(PlainTextForm):
             DataRequired(message=_l("Vul de referentie van de afspraak in.")),
             Length(max=30, message=_l("Een referentie heeft acht tekens.")),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"maxlength": 30, "autocomplete": "off"},
     )
 

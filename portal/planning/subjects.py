@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, _l, current_language, text_direction
 from ..models import AuditAction, DossierSubject, Team
 from ..models.base import MAX_ID
-from ..plain_text import PlainText, PlainTextForm
+from ..plain_text import PlainText, PlainTextForm, strip_spaces
 from ..staff import blueprint
 from ..staff.access import (
     PLANNING_ROLES,
@@ -40,11 +40,6 @@ from .services import _list_team
 CODE_LENGTH = 60
 NAME_LENGTH = 120
 MAX_POSITION = 9999
-
-
-def _strip(value):
-    """Leading and trailing spaces never count."""
-    return value.strip() if isinstance(value, str) else value
 
 
 class SubjectForm(PlainTextForm):
@@ -133,7 +128,7 @@ def _name_field(language: str, name: str) -> StringField:
     return StringField(
         name,
         validators=validators,
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"lang": language, "dir": text_direction(language), "maxlength": NAME_LENGTH},
     )
 

@@ -21,7 +21,7 @@ from ..booking.settings import BookingSettings
 from ..extensions import db
 from ..i18n import LANGUAGES, _, _l, current_language
 from ..models import AppointmentStatus, AuditAction, StaffRole
-from ..plain_text import PlainText, PlainTextForm
+from ..plain_text import PlainText, PlainTextForm, strip_spaces
 from ..staff import blueprint as staff_blueprint
 from ..staff.access import roles_required
 from ..staff.audit import record
@@ -43,11 +43,6 @@ STATUS_LABELS = {
 }
 
 
-def _strip(value):
-    """Surrounding spaces do not count."""
-    return value.strip() if isinstance(value, str) else value
-
-
 class PersonForm(PlainTextForm):
     """Whom to look for: an e-mail address, a phone number, or both."""
 
@@ -58,7 +53,7 @@ class PersonForm(PlainTextForm):
             Length(max=254, message=_l("Een e-mailadres is hoogstens 254 tekens lang.")),
             PlainText(),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": 254},
     )
     phone = StringField(
@@ -69,7 +64,7 @@ class PersonForm(PlainTextForm):
             Length(max=40, message=_l("Een telefoonnummer is hoogstens 40 tekens lang.")),
             PlainText(),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"autocomplete": "off", "maxlength": 40, "inputmode": "tel"},
     )
 

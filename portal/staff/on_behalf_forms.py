@@ -25,14 +25,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from ..booking.contact import ContactDetails
 from ..booking.forms import PHONE_PATTERN, ContactForm
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
-from ..plain_text import PlainText
+from ..plain_text import PlainText, strip_spaces
 from ..spoken_languages import OTHER
-
-
-def _strip(value):
-    """Leading and trailing spaces never count."""
-    return value.strip() if isinstance(value, str) else value
-
 
 REQUEST_KEY = re.compile(r"[0-9a-f]{32}")
 
@@ -59,7 +53,7 @@ class StaffContactForm(ContactForm):
             Length(max=120, message=_l("De naam mag hoogstens 120 tekens lang zijn.")),
             PlainText(message=_l("De naam bevat tekens die we niet kunnen gebruiken.")),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
     )
     email = EmailField(
         _l("E-mailadres (niet verplicht)"),
@@ -75,7 +69,7 @@ class StaffContactForm(ContactForm):
                 check_deliverability=False,
             ),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
     )
     phone = StringField(
         _l("Telefoonnummer (niet verplicht)"),
@@ -87,7 +81,7 @@ class StaffContactForm(ContactForm):
                 message=_l("Vul een telefoonnummer in met cijfers, zoals 0470 12 34 56."),
             ),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         # The number pad on a tablet; no autocomplete (the template says "off"): it is the
         # resident's number, not the clerk's.
         render_kw={"type": "tel", "inputmode": "tel"},

@@ -25,7 +25,7 @@ from ..i18n import _, _l
 from ..interpreters.coverage import NO_SPEAKER, visit_interpreter_reasons
 from ..models import Appointment, AppointmentStatus, AuditAction, StaffMember
 from ..notifications.summary import local_date, local_moment, local_time
-from ..plain_text import PlainTextForm
+from ..plain_text import PlainTextForm, strip_spaces
 from ..timeutil import (
     end_of_local_day,
     isoformat_local,
@@ -62,11 +62,6 @@ CHANNEL_LABELS = {
 MAX_REASON_LENGTH = 300
 
 
-def _strip(value):
-    """Leading and trailing spaces never count."""
-    return value.strip() if isinstance(value, str) else value
-
-
 class MoveForm(PlainTextForm):
     """The new time of a visit (a free start time of the chosen day) and, if staff want,
     the clerk. The choices are the day's free times; the server checks them again."""
@@ -91,7 +86,7 @@ class CancelForm(PlainTextForm):
                 message=_l("De reden mag hoogstens 300 tekens lang zijn."),
             ),
         ],
-        filters=[_strip],
+        filters=[strip_spaces],
         render_kw={"maxlength": MAX_REASON_LENGTH, "rows": 4},
     )
 
