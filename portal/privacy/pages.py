@@ -99,8 +99,10 @@ class EraseForm(PersonForm):
 
 
 def _audit(action: AuditAction, subject: str, detail: dict) -> None:
-    """An audit row with counts only."""
+    """An audit row with counts only, committed. Called after what was found is
+    rendered: the commit expires the loaded rows, which would each be read again."""
     record(db.session, current_user, action, subject, detail=detail, now=utcnow())
+    db.session.commit()
 
 
 @blueprint.route("/", methods=["GET", "POST"])
@@ -108,12 +110,12 @@ def _audit(action: AuditAction, subject: str, detail: dict) -> None:
 def person():
     """The search form; after a search, what was found and what can be done with it."""
     form = PersonForm()
-    data = None
-    if form.validate_on_submit():
-        data = find_person(db.session, form.query())
-        _audit(AuditAction.VIEW, "person.find", data.counts)
-        db.session.commit()
-    return _page(form, data, EraseForm(formdata=None, data=form.data) if data else None)
+    if not form.validate_on_submit():
+        return _page(form, None, None)
+    data = find_person(db.session, form.query())
+    page = _page(form, data, EraseForm(formdata=None, data=form.data))
+    _audit(AuditAction.VIEW, "person.find", data.counts)
+    return page
 
 
 def _page(form: PersonForm, data, erase_form: EraseForm | None) -> str:
@@ -143,7 +145,6 @@ def export():
     data = find_person(db.session, form.query())
     document = person_export(data, data.language or current_language(), utcnow())
     _audit(AuditAction.EXPORT, "person.export", data.counts)
-    db.session.commit()
     return Response(
         json.dumps(document, ensure_ascii=False, indent=2),
         mimetype="application/json",
@@ -162,13 +163,12 @@ def printout():
     if not form.validate_on_submit():
         return person()
     data = find_person(db.session, form.query())
-    _audit(AuditAction.EXPORT, "person.print", data.counts)
-    db.session.commit()
     language = data.language if data.language in LANGUAGES else current_language()
     with force_locale(language):
         page = render_template(
             "staff/privacy/printout.html", data=data, now=utcnow(), status_labels=STATUS_LABELS
         )
+    _audit(AuditAction.EXPORT, "person.print", data.counts)
     return Response(page, headers={"Cache-Control": "no-store"})
 
 
@@ -184,7 +184,6 @@ def erase():
     settings = BookingSettings.from_config(current_app.config)
     report = erase_person(db.session, data, utcnow(), settings)
     _audit(AuditAction.CHANGE, "person.erase", report.as_detail())
-    db.session.commit()
     flash(
         _(
             "Gewist. Afspraken: %(visits)s (waarvan geannuleerd: %(cancelled)s); "
