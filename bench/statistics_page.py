@@ -5,10 +5,11 @@ demo's size, and of a city ten times its size, per week, every team.
 
 The visits are written in bulk (plain SQL): the demo's staff of 42 (420 for ten times),
 each with about 7 visits a working day over 365 days before today, 85 % attended with
-reception times, 6 % not come, 9 % cancelled. Prints, per size, the visits, the median
-time and the queries of the figures alone (facts read + computed) and of the whole page
-(with its filter form, rendered), beside the floor: the figures computed in memory from
-facts already read.
+reception times, 6 % not come, 9 % cancelled. Prints, per size, the visits; the median time and
+queries of the figures summed up from the visits (no roll-up yet); how long the nightly
+roll-up of the year takes; then, rolled up, the figures alone and the whole page (with
+its filter form, rendered); beside the floor: the figures computed in memory from facts
+already read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import tempfile
 from datetime import time, timedelta
 from pathlib import Path
+from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -32,6 +34,7 @@ from portal.models import Appointment, AppointmentService, StaffMember, StaffRol
 from portal.statistics import figures
 from portal.statistics.facts import visit_facts
 from portal.statistics.pages import StatisticsFilter, _page, build_tables
+from portal.statistics.rollup import roll_up
 from portal.timeutil import (
     CITY_TZ,
     end_of_local_day,
@@ -143,8 +146,16 @@ def measure(url: str, clerks: int, repeat: int) -> str:
                 figures.by_service(facts)
                 figures.by_language(facts)
 
+            live_tables = median_ms(tables, repeat)
+            live_queries = count_queries(tables)
+            started = perf_counter()
+            rolled_days = roll_up(db.session, utcnow())
+            db.session.commit()
+            roll_up_ms = (perf_counter() - started) * 1000
             line = (
                 f"{clerks:7d}{visits:10d}"
+                f"{live_tables:12.1f}ms{live_queries:6d}"
+                f"{roll_up_ms / 1000:9.1f}s{rolled_days:5d}"
                 f"{median_ms(tables, repeat):12.1f}ms{count_queries(tables):6d}"
                 f"{median_ms(page, repeat):12.1f}ms{count_queries(page):6d}"
                 f"{median_ms(core, repeat):12.1f}ms"
@@ -166,7 +177,8 @@ def main() -> None:
     ]
     print(f"\na year per week, every team; SQLite; median of {args.repeat} runs\n")
     print(
-        f"{'clerks':>7}{'visits':>10}{'figures':>14}{'q':>6}{'page':>14}{'q':>6}{'core only':>14}"
+        f"{'clerks':>7}{'visits':>10}{'live figures':>14}{'q':>6}{'roll-up':>10}{'days':>5}"
+        f"{'figures':>14}{'q':>6}{'page':>14}{'q':>6}{'core only':>14}"
     )
     for line in lines:
         print(line)

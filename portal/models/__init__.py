@@ -29,7 +29,7 @@ from .planning import CounterNeed, PlanStatus, RotaPlan, RotaTurn
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
 from .services import Channel, Service, ServiceText, staff_service
-from .statistics import FirstFreeRecord
+from .statistics import FirstFreeRecord, StatisticsDay, StatisticsRolledDay
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -73,6 +73,8 @@ __all__ = [
     "StaffMember",
     "StaffNotification",
     "StaffRole",
+    "StatisticsDay",
+    "StatisticsRolledDay",
     "Team",
     "claim_units",
     "staff_service",

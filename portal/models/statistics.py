@@ -1,11 +1,12 @@
 """What the statistics keep that the visits do not: each day's distance to the first free
-time of every service, as a resident saw it that morning (no personal data)."""
+time of every service, as a resident saw it that morning, and each settled day's visits
+summed up (no personal data in either)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -29,3 +30,35 @@ class FirstFreeRecord(db.Model):
     )
     days: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StatisticsDay(db.Model):
+    """The summed-up facts of one Brussels date's visits of one team, booked through one
+    channel for one set of services (``service_ids``: their ids in the visit's order, by
+    commas): counts, and histograms for the medians (see
+    :mod:`portal.statistics.day_figures`). Written by ``flask roll-up-statistics`` once
+    the day has settled; no personal data, so the purge and an erasure never touch it."""
+
+    __tablename__ = "statistics_day"
+    __table_args__ = (
+        UniqueConstraint("day", "team_id", "channel", "service_ids", name="one_row_per_key"),
+        Index("ix_statistics_day_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    service_ids: Mapped[str] = mapped_column(String(200))
+    figures: Mapped[dict] = mapped_column(JSON)
+
+
+class StatisticsRolledDay(db.Model):
+    """A Brussels date whose visits are summed up in :class:`StatisticsDay` (a day without
+    visits has a row here and none there). The primary key makes a day's roll-up happen
+    once: a second one fails instead of counting the visits twice."""
+
+    __tablename__ = "statistics_rolled_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    rolled_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, AppointmentService, StaffMember
-from .figures import VisitFact
+from .day_figures import VisitFact
 
 # The channels a visit can be booked through, as the filter names them.
 CHANNELS = ("web", "api", "staff", "invitation")
@@ -57,7 +57,9 @@ def visit_facts(
             Appointment.completed_at,
             Appointment.spoken_language,
             Appointment.interpreter_needed,
+            StaffMember.team_id,
         )
+        .outerjoin(StaffMember, StaffMember.id == Appointment.staff_id)
         .where(*criteria)
         .order_by(Appointment.starts_at, Appointment.id)
     ).all()
@@ -85,6 +87,7 @@ def visit_facts(
             completed_at=row.completed_at,
             spoken_language=row.spoken_language,
             interpreter_needed=bool(row.interpreter_needed),
+            team_id=row.team_id,
         )
         if service_id is not None and service_id not in fact.service_ids:
             continue

@@ -1,5 +1,6 @@
-"""The statistics from visit facts: pure functions, no Flask and no database, so that a
-test can check them against figures computed by hand.
+"""The statistics' tables from the days' figures (:mod:`portal.statistics.day_figures`):
+pure functions, no Flask and no database, so that a test can check them against figures
+computed by hand.
 
 Periods are local (Europe/Brussels) days, ISO weeks (from Monday) or calendar months, by
 the visit's own date. Medians are of the visits that have the measure; a period or hour
@@ -8,16 +9,16 @@ without any has none (None), never a zero that would read as "no wait".
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
-from statistics import median
 from zoneinfo import ZoneInfo
 
-# A resident counts as seen on time when called at most this long after their time.
-ON_TIME = timedelta(minutes=10)
+from ..timeutil import CITY_TZ
+from .day_figures import DayFigures, DayKey, VisitFact, histogram_median, sum_up
+
+Days = Mapping[DayKey, DayFigures]
 
 
 class Grouping(StrEnum):
@@ -26,23 +27,6 @@ class Grouping(StrEnum):
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
-
-
-@dataclass(frozen=True)
-class VisitFact:
-    """What the figures need of one visit: no name, no address, no number."""
-
-    starts_at: datetime
-    created_at: datetime
-    status: str
-    channel: str
-    service_ids: tuple[int, ...]
-    cancelled_at: datetime | None = None
-    arrived_at: datetime | None = None
-    called_at: datetime | None = None
-    completed_at: datetime | None = None
-    spoken_language: str | None = None
-    interpreter_needed: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,100 +79,97 @@ def period_start(day: date, grouping: Grouping) -> date:
     return day
 
 
-def _median(values: Sequence[float]) -> float | None:
-    return round(median(values), 1) if values else None
-
-
-def _minutes(start: datetime | None, end: datetime | None) -> float | None:
-    if start is None or end is None or end < start:
-        return None
-    return (end - start).total_seconds() / 60
-
-
-def by_period(facts: Iterable[VisitFact], grouping: Grouping, tz: ZoneInfo) -> list[PeriodRow]:
+def period_rows(days: Days, grouping: Grouping) -> list[PeriodRow]:
     """The visits per period of their own date, in date order."""
-    groups: dict[date, list[VisitFact]] = defaultdict(list)
-    for fact in facts:
-        groups[period_start(fact.starts_at.astimezone(tz).date(), grouping)].append(fact)
-    rows = []
-    for first_day in sorted(groups):
-        visits = groups[first_day]
-        cancelled = [fact for fact in visits if fact.status == "cancelled"]
-        notice = [
-            (fact.starts_at - fact.cancelled_at).total_seconds() / 3600
-            for fact in cancelled
-            if fact.cancelled_at is not None
-        ]
-        lead = [
-            (fact.starts_at - fact.created_at).total_seconds() / 86400
-            for fact in visits
-            if fact.status != "cancelled"
-        ]
-        rows.append(
-            PeriodRow(
-                first_day,
-                booked=len(visits),
-                attended=sum(fact.status == "completed" for fact in visits),
-                no_show=sum(fact.status == "no_show" for fact in visits),
-                cancelled=len(cancelled),
-                cancelled_hours_before=_median(notice),
-                lead_days=_median(lead),
-            )
+    periods: dict[date, DayFigures] = {}
+    for key, figures in days.items():
+        periods.setdefault(period_start(key.day, grouping), DayFigures()).merge(figures)
+    return [
+        PeriodRow(
+            first_day,
+            booked=figures.booked,
+            attended=figures.completed,
+            no_show=figures.no_show,
+            cancelled=figures.cancelled,
+            cancelled_hours_before=histogram_median(figures.notice_hours),
+            lead_days=histogram_median(figures.lead_days),
         )
-    return rows
+        for first_day, figures in sorted(periods.items())
+    ]
 
 
-def by_hour(facts: Iterable[VisitFact], tz: ZoneInfo) -> list[HourRow]:
+def hour_rows(days: Days) -> list[HourRow]:
     """The hall per hour of the visits' own time: only residents who were called."""
-    groups: dict[int, list[VisitFact]] = defaultdict(list)
-    for fact in facts:
-        if fact.called_at is not None:
-            groups[fact.starts_at.astimezone(tz).hour].append(fact)
-    rows = []
-    for hour in sorted(groups):
-        called = groups[hour]
-        waits = [m for m in (_minutes(f.arrived_at, f.called_at) for f in called) if m is not None]
-        services = [
-            m for m in (_minutes(f.called_at, f.completed_at) for f in called) if m is not None
-        ]
-        on_time = sum(fact.called_at <= fact.starts_at + ON_TIME for fact in called)
-        rows.append(
-            HourRow(
-                hour,
-                called=len(called),
-                wait_minutes=_median(waits),
-                service_minutes=_median(services),
-                on_time_share=round(on_time / len(called), 3),
-            )
+    total = DayFigures()
+    for figures in days.values():
+        total.merge(figures)
+    return [
+        HourRow(
+            hour,
+            called=figures.called,
+            wait_minutes=histogram_median(figures.waits),
+            service_minutes=histogram_median(figures.service_times),
+            on_time_share=round(figures.on_time / figures.called, 3),
         )
-    return rows
+        for hour, figures in sorted(total.hours.items())
+        if figures.called
+    ]
 
 
-def _counted(key, visits: list[VisitFact]) -> CountRow:
-    return CountRow(
-        key,
-        visits=len(visits),
-        attended=sum(fact.status == "completed" for fact in visits),
-        no_show=sum(fact.status == "no_show" for fact in visits),
-        cancelled=sum(fact.status == "cancelled" for fact in visits),
-        interpreter=sum(fact.interpreter_needed for fact in visits),
-    )
+def service_rows(days: Days) -> list[CountRow]:
+    """The visits per service (a visit for two services counts for each), most first."""
+    services: dict[int, DayFigures] = {}
+    for key, figures in days.items():
+        for service_id in key.service_ids:
+            services.setdefault(service_id, DayFigures()).merge(figures)
+    rows = [
+        CountRow(
+            service_id,
+            visits=figures.booked,
+            attended=figures.completed,
+            no_show=figures.no_show,
+            cancelled=figures.cancelled,
+            interpreter=sum(language.interpreter for language in figures.languages.values()),
+        )
+        for service_id, figures in services.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.visits, row.key))
 
 
-def by_language(facts: Iterable[VisitFact]) -> list[CountRow]:
+def language_rows(days: Days) -> list[CountRow]:
     """The visits per spoken language (None: not given), most visits first."""
-    groups: dict[str | None, list[VisitFact]] = defaultdict(list)
-    for fact in facts:
-        groups[fact.spoken_language].append(fact)
-    rows = [_counted(key, visits) for key, visits in groups.items()]
+    total = DayFigures()
+    for figures in days.values():
+        total.merge(figures)
+    rows = [
+        CountRow(
+            language or None,
+            visits=figures.visits,
+            attended=figures.completed,
+            no_show=figures.no_show,
+            cancelled=figures.cancelled,
+            interpreter=figures.interpreter,
+        )
+        for language, figures in total.languages.items()
+    ]
     return sorted(rows, key=lambda row: (-row.visits, row.key or ""))
 
 
+def by_period(facts: Iterable[VisitFact], grouping: Grouping, tz: ZoneInfo) -> list[PeriodRow]:
+    """:func:`period_rows` straight from visit facts."""
+    return period_rows(sum_up(facts, tz), grouping)
+
+
+def by_hour(facts: Iterable[VisitFact], tz: ZoneInfo) -> list[HourRow]:
+    """:func:`hour_rows` straight from visit facts."""
+    return hour_rows(sum_up(facts, tz))
+
+
 def by_service(facts: Iterable[VisitFact]) -> list[CountRow]:
-    """The visits per service (a visit for two services counts for each), most first."""
-    groups: dict[int, list[VisitFact]] = defaultdict(list)
-    for fact in facts:
-        for service_id in fact.service_ids:
-            groups[service_id].append(fact)
-    rows = [_counted(key, visits) for key, visits in groups.items()]
-    return sorted(rows, key=lambda row: (-row.visits, row.key))
+    """:func:`service_rows` straight from visit facts."""
+    return service_rows(sum_up(facts, CITY_TZ))
+
+
+def by_language(facts: Iterable[VisitFact]) -> list[CountRow]:
+    """:func:`language_rows` straight from visit facts."""
+    return language_rows(sum_up(facts, CITY_TZ))

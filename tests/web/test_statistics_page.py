@@ -1,6 +1,7 @@
 """The statistics page and its CSV files (portal/statistics): figures worked out by hand
 on a small city, access per role and team, filters that are refused with a message,
-formulas neutralised, and figures that stay the same after the purge and an erasure."""
+formulas neutralised, figures that stay the same after the purge and an erasure, and the
+nightly roll-up that gives the same figures from a few rows per day."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date, time, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from portal.booking.retention import purge
 from portal.booking.settings import BookingSettings
@@ -26,6 +27,8 @@ from portal.models import (
     Shift,
     StaffMember,
     StaffRole,
+    StatisticsDay,
+    StatisticsRolledDay,
     Team,
 )
 from portal.privacy.person import PersonQuery, erase_person, find_person
@@ -237,7 +240,7 @@ def test_the_tables_as_excel_hold_values_never_formulas(app, stats_city):
     assert '<t>=HYPERLINK("x")</t>' in services["xl/sharedStrings.xml"]
     everything = _xlsx(planner, "alles")
     sheets = [name for name in everything if name.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 6
+    assert len(sheets) == 10
     for book in (periods, services, everything):
         assert not any("<f>" in text or "<f " in text for text in book.values())
     arabic = _xlsx(planner, "periods", lang="ar")
@@ -283,3 +286,79 @@ def test_the_first_free_time_is_recorded_each_day(app, stats_city):
         ],
         ["Identiteitskaart aanvragen", "2", "1", "1", "—", "1"],
     ]
+
+
+def test_rolled_up_days_give_the_same_figures_and_survive_their_visits(app, stats_city):
+    runner = app.test_cli_runner()
+    tables = ("periods", "notice", "hall", "services", "languages")
+    filters = ({}, {"channel": "api"}, {"per": "day"}, {"service": str(stats_city.service.id)})
+    # Nine days on, last week's visits have settled; Thursday's visit has not.
+    with time_machine.travel(_at(MONDAY + timedelta(days=9), 7), tick=False):
+        planner = _client(app, "planner")
+        live = {(t, str(f)): _csv(planner, t, **f) for t in tables for f in filters}
+        output = runner.invoke(args=["roll-up-statistics"]).output
+        assert "Rolled up" in output
+        assert db.session.scalars(select(StatisticsRolledDay.day)).all()
+        assert db.session.scalar(select(func.count()).select_from(StatisticsDay)) == 3
+        # A second run finds nothing new to sum up, so nothing is counted twice.
+        assert "Rolled up 0 days" in runner.invoke(args=["roll-up-statistics"]).output
+        assert {(t, str(f)): _csv(planner, t, **f) for t in tables for f in filters} == live
+        # The figures of rolled-up days are read from the roll-up, not from the visits.
+        settled = local_datetime(MONDAY, time(0))
+        db.session.execute(
+            delete(AppointmentService).where(
+                AppointmentService.appointment_id.in_(
+                    select(Appointment.id).where(Appointment.starts_at < settled)
+                )
+            )
+        )
+        db.session.execute(delete(Appointment).where(Appointment.starts_at < settled))
+        db.session.commit()
+        assert {(t, str(f)): _csv(planner, t, **f) for t in tables for f in filters} == live
+        # Another team's planner sees none of them.
+        assert _csv(_client(app, "other"), "periods") == [live[("periods", "{}")][0]]
+
+
+def test_a_correction_is_counted_after_rolling_the_days_up_again(app, stats_city):
+    runner = app.test_cli_runner()
+    with time_machine.travel(_at(MONDAY + timedelta(days=9), 7), tick=False):
+        planner = _client(app, "planner")
+        assert runner.invoke(args=["roll-up-statistics"]).exit_code == 0
+        no_show = db.session.scalar(
+            select(Appointment).where(Appointment.status == AppointmentStatus.NO_SHOW)
+        )
+        no_show.status = AppointmentStatus.COMPLETED
+        db.session.commit()
+        last_week = (MONDAY - timedelta(days=7)).isoformat()
+        assert _csv(planner, "periods")[1] == [last_week, "3", "1", "1", "1"]
+        day = LAST_TUESDAY.isoformat()
+        assert runner.invoke(args=["roll-up-statistics", "--again", day, day]).exit_code == 0
+        assert _csv(planner, "periods")[1] == [last_week, "3", "2", "0", "1"]
+        refused = runner.invoke(args=["roll-up-statistics", "--again", day, "2026-11-01"])
+        assert refused.exit_code != 0 and "FROM is after TO" in refused.output
+
+
+def test_capacity_and_hours_per_person_from_the_shifts(app, stats_city):
+    planner = _client(app, "planner")
+    rows = _csv(planner, "capacity", per="day")
+    tuesday = next(row for row in rows if row[0] == LAST_TUESDAY.isoformat())
+    # Two clerks at the counter 09:00-12:30 (3.5 hours each), nothing reserved; the
+    # visit that came and the one that did not (15 minutes each) are booked time, the
+    # cancelled one of Wednesday is not.
+    assert tuesday == [LAST_TUESDAY.isoformat(), "7.0", "0.0", "0.5", "0.0", "7%"]
+    wednesday = next(
+        row for row in rows if row[0] == (LAST_TUESDAY + timedelta(days=1)).isoformat()
+    )
+    assert wednesday[3] == "0.0"
+    people = _csv(planner, "people")
+    assert people[0] == [
+        "Medewerker",
+        "Loket (uren)",
+        "Backoffice (uren)",
+        "Aan het loket",
+        "Doel van het team",
+    ]
+    assert {row[0] for row in people[1:]} == {member.name for member in stats_city.staff}
+    assert all(row[2:] == ["0.0", "100%", "35%"] for row in people[1:])
+    # The other team has no shifts: nothing to list, no other team's people.
+    assert _csv(_client(app, "other"), "people")[1:] == []

@@ -1,0 +1,240 @@
+"""A day's figures: the visit facts of one local date, team, channel and set of services
+summed up, so that a year of statistics reads a few thousand rows instead of every visit.
+
+Pure (no Flask, no database). Counts are added; the measures whose median the page shows
+(lead time, cancellation notice, waiting and service time) are kept as histograms of
+values rounded to a tenth, so the medians of any set of days are those of the rounded
+values, exactly as if they had been computed from the visits. The same summing serves the
+nightly roll-up (:mod:`portal.statistics.rollup`) and the days not rolled up yet.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+# A resident counts as seen on time when called at most this long after their time.
+ON_TIME = timedelta(minutes=10)
+# The outcomes a visit is counted under (its status when it is one of them).
+OUTCOMES = ("completed", "no_show", "cancelled")
+
+
+@dataclass(frozen=True)
+class VisitFact:
+    """What the figures need of one visit: no name, no address, no number."""
+
+    starts_at: datetime
+    created_at: datetime
+    status: str
+    channel: str
+    service_ids: tuple[int, ...]
+    cancelled_at: datetime | None = None
+    arrived_at: datetime | None = None
+    called_at: datetime | None = None
+    completed_at: datetime | None = None
+    spoken_language: str | None = None
+    interpreter_needed: bool = False
+    team_id: int | None = None
+
+
+class DayKey(NamedTuple):
+    """What a day's figures are kept apart by: the filters the page offers."""
+
+    day: date
+    team_id: int | None
+    channel: str
+    service_ids: tuple[int, ...]
+
+
+def _tenth(value: float) -> float:
+    return round(value, 1)
+
+
+def _minutes(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None or end < start:
+        return None
+    return (end - start).total_seconds() / 60
+
+
+def histogram_median(histogram: Mapping[float, int]) -> float | None:
+    """The median of the values a histogram counts (the mean of the two middle ones for
+    an even count), to a tenth; None when it counts nothing."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    low_rank, high_rank = (total - 1) // 2, total // 2
+    seen, low = 0, None
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if low is None and seen > low_rank:
+            low = value
+        if seen > high_rank:
+            return round((low + value) / 2, 1)
+    raise AssertionError("unreachable: the ranks lie inside the total")
+
+
+@dataclass
+class HourFigures:
+    """The hall in one hour of the day: residents called, how many on time, and the
+    histograms of their wait (arrived → called) and service time (called → done)."""
+
+    called: int = 0
+    on_time: int = 0
+    waits: Counter = field(default_factory=Counter)
+    service_times: Counter = field(default_factory=Counter)
+
+    def merge(self, other: HourFigures) -> None:
+        """Add ``other``'s residents to these."""
+        self.called += other.called
+        self.on_time += other.on_time
+        self.waits.update(other.waits)
+        self.service_times.update(other.service_times)
+
+
+@dataclass
+class LanguageFigures:
+    """The visits in one spoken language: outcomes and interpreters asked."""
+
+    visits: int = 0
+    completed: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    interpreter: int = 0
+
+    def merge(self, other: LanguageFigures) -> None:
+        """Add ``other``'s visits to these."""
+        self.visits += other.visits
+        self.completed += other.completed
+        self.no_show += other.no_show
+        self.cancelled += other.cancelled
+        self.interpreter += other.interpreter
+
+
+@dataclass
+class DayFigures:
+    """The figures of the visits under one :class:`DayKey`."""
+
+    booked: int = 0
+    completed: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    lead_days: Counter = field(default_factory=Counter)
+    notice_hours: Counter = field(default_factory=Counter)
+    hours: dict[int, HourFigures] = field(default_factory=dict)
+    languages: dict[str, LanguageFigures] = field(default_factory=dict)
+
+    def add(self, fact: VisitFact, tz: ZoneInfo) -> None:
+        """Count one visit."""
+        self.booked += 1
+        if fact.status in OUTCOMES:
+            setattr(self, fact.status, getattr(self, fact.status) + 1)
+        if fact.status == "cancelled":
+            if fact.cancelled_at is not None:
+                notice = (fact.starts_at - fact.cancelled_at).total_seconds() / 3600
+                self.notice_hours[_tenth(notice)] += 1
+        else:
+            lead = (fact.starts_at - fact.created_at).total_seconds() / 86400
+            self.lead_days[_tenth(lead)] += 1
+        if fact.called_at is not None:
+            hour = self.hours.setdefault(fact.starts_at.astimezone(tz).hour, HourFigures())
+            hour.called += 1
+            hour.on_time += fact.called_at <= fact.starts_at + ON_TIME
+            wait = _minutes(fact.arrived_at, fact.called_at)
+            if wait is not None:
+                hour.waits[_tenth(wait)] += 1
+            service_time = _minutes(fact.called_at, fact.completed_at)
+            if service_time is not None:
+                hour.service_times[_tenth(service_time)] += 1
+        language = self.languages.setdefault(fact.spoken_language or "", LanguageFigures())
+        language.visits += 1
+        if fact.status in OUTCOMES:
+            setattr(language, fact.status, getattr(language, fact.status) + 1)
+        language.interpreter += fact.interpreter_needed
+
+    def merge(self, other: DayFigures) -> None:
+        """Add ``other``'s visits to these (several days, or several keys, as one)."""
+        self.booked += other.booked
+        self.completed += other.completed
+        self.no_show += other.no_show
+        self.cancelled += other.cancelled
+        self.lead_days.update(other.lead_days)
+        self.notice_hours.update(other.notice_hours)
+        for hour, figures in other.hours.items():
+            self.hours.setdefault(hour, HourFigures()).merge(figures)
+        for language, figures in other.languages.items():
+            self.languages.setdefault(language, LanguageFigures()).merge(figures)
+
+    def to_json(self) -> dict:
+        """The figures as JSON (histogram values as strings: JSON keys are strings)."""
+        return {
+            "booked": self.booked,
+            "completed": self.completed,
+            "no_show": self.no_show,
+            "cancelled": self.cancelled,
+            "lead_days": _histogram_json(self.lead_days),
+            "notice_hours": _histogram_json(self.notice_hours),
+            "hours": {
+                str(hour): [
+                    figures.called,
+                    figures.on_time,
+                    _histogram_json(figures.waits),
+                    _histogram_json(figures.service_times),
+                ]
+                for hour, figures in self.hours.items()
+            },
+            "languages": {
+                language: [
+                    figures.visits,
+                    figures.completed,
+                    figures.no_show,
+                    figures.cancelled,
+                    figures.interpreter,
+                ]
+                for language, figures in self.languages.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> DayFigures:
+        """The figures :meth:`to_json` wrote."""
+        return cls(
+            booked=data["booked"],
+            completed=data["completed"],
+            no_show=data["no_show"],
+            cancelled=data["cancelled"],
+            lead_days=_histogram(data["lead_days"]),
+            notice_hours=_histogram(data["notice_hours"]),
+            hours={
+                int(hour): HourFigures(called, on_time, _histogram(waits), _histogram(times))
+                for hour, (called, on_time, waits, times) in data["hours"].items()
+            },
+            languages={
+                language: LanguageFigures(*counts) for language, counts in data["languages"].items()
+            },
+        )
+
+
+def _histogram_json(histogram: Counter) -> dict[str, int]:
+    return {repr(value): count for value, count in histogram.items()}
+
+
+def _histogram(data: Mapping[str, int]) -> Counter:
+    return Counter({float(value): count for value, count in data.items()})
+
+
+def sum_up(facts: Iterable[VisitFact], tz: ZoneInfo) -> dict[DayKey, DayFigures]:
+    """The facts summed up per local date of the visit, team, channel and services."""
+    days: dict[DayKey, DayFigures] = {}
+    for fact in facts:
+        key = DayKey(
+            fact.starts_at.astimezone(tz).date(), fact.team_id, fact.channel, fact.service_ids
+        )
+        figures = days.get(key)
+        if figures is None:
+            figures = days[key] = DayFigures()
+        figures.add(fact, tz)
+    return days
