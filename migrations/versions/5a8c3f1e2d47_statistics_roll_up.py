@@ -32,6 +32,20 @@ def upgrade():
     )
     with op.batch_alter_table('statistics_day', schema=None) as batch_op:
         batch_op.create_index('ix_statistics_day_day', ['day'], unique=False)
+    # One row per Brussels date and clerk: shift, reserved and booked minutes.
+    op.create_table('statistics_staff_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('counter_minutes', sa.Float(), nullable=False),
+    sa.Column('back_office_minutes', sa.Float(), nullable=False),
+    sa.Column('reserved_minutes', sa.Float(), nullable=False),
+    sa.Column('booked_minutes', sa.Float(), nullable=False),
+    sa.Column('booked_reserved_minutes', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_member.id'], name=op.f('fk_statistics_staff_day_staff_id_staff_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_statistics_staff_day')),
+    sa.UniqueConstraint('day', 'staff_id', name='one_row_per_clerk_day')
+    )
     # The dates rolled up (a date without visits too): once each.
     op.create_table('statistics_rolled_day',
     sa.Column('day', sa.Date(), nullable=False),
@@ -42,6 +56,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('statistics_rolled_day')
+    op.drop_table('statistics_staff_day')
     with op.batch_alter_table('statistics_day', schema=None) as batch_op:
         batch_op.drop_index('ix_statistics_day_day')
     op.drop_table('statistics_day')

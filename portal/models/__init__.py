@@ -29,7 +29,12 @@ from .planning import CounterNeed, PlanStatus, RotaPlan, RotaTurn
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
 from .services import Channel, Service, ServiceText, staff_service
-from .statistics import FirstFreeRecord, StatisticsDay, StatisticsRolledDay
+from .statistics import (
+    FirstFreeRecord,
+    StatisticsDay,
+    StatisticsRolledDay,
+    StatisticsStaffDay,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -75,6 +80,7 @@ __all__ = [
     "StaffRole",
     "StatisticsDay",
     "StatisticsRolledDay",
+    "StatisticsStaffDay",
     "Team",
     "claim_units",
     "staff_service",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -53,10 +53,30 @@ class StatisticsDay(db.Model):
     figures: Mapped[dict] = mapped_column(JSON)
 
 
+class StatisticsStaffDay(db.Model):
+    """One clerk's shift time on one settled Brussels date, in minutes: at the counter, in
+    the back office, the counter time's reserved tail, and the time booked in counter time
+    and in that tail (see :mod:`portal.statistics.capacity`). Written with
+    :class:`StatisticsDay` by the roll-up; no personal data."""
+
+    __tablename__ = "statistics_staff_day"
+    __table_args__ = (UniqueConstraint("day", "staff_id", name="one_row_per_clerk_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id", ondelete="CASCADE"))
+    counter_minutes: Mapped[float] = mapped_column(Float)
+    back_office_minutes: Mapped[float] = mapped_column(Float)
+    reserved_minutes: Mapped[float] = mapped_column(Float)
+    booked_minutes: Mapped[float] = mapped_column(Float)
+    booked_reserved_minutes: Mapped[float] = mapped_column(Float)
+
+
 class StatisticsRolledDay(db.Model):
-    """A Brussels date whose visits are summed up in :class:`StatisticsDay` (a day without
-    visits has a row here and none there). The primary key makes a day's roll-up happen
-    once: a second one fails instead of counting the visits twice."""
+    """A Brussels date whose visits and shifts are summed up in :class:`StatisticsDay` and
+    :class:`StatisticsStaffDay` (a day without any has a row here and none there). The
+    primary key makes a day's roll-up happen once: a second one fails instead of counting
+    the visits twice."""
 
     __tablename__ = "statistics_rolled_day"
 

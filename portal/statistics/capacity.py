@@ -68,10 +68,6 @@ class PersonHours:
     counter_share: float | None
 
 
-def _hours(span: timedelta) -> float:
-    return span.total_seconds() / 3600
-
-
 def _overlap(start: datetime, end: datetime, other_start: datetime, other_end: datetime):
     return max(timedelta(0), min(end, other_end) - max(start, other_start))
 
@@ -95,61 +91,98 @@ class _Visits:
         return booked, reserved
 
 
-def capacity_rows(
-    shifts: Iterable[ShiftFact],
-    booked: Iterable[BookedSpan],
-    grouping: Grouping,
-    tz: ZoneInfo,
-    grid: timedelta,
-) -> list[CapacityRow]:
-    """Counter capacity offered, reserved and booked per period, in date order."""
+@dataclass
+class StaffDay:
+    """One clerk's shift time on one local date, in minutes: at the counter, in the back
+    office, the reserved tail of the counter time, and the time booked in counter time
+    and in its reserved tail. What the nightly roll-up keeps per clerk and day."""
+
+    counter: float = 0
+    back_office: float = 0
+    reserved: float = 0
+    booked: float = 0
+    booked_reserved: float = 0
+
+    def merge(self, other: StaffDay) -> None:
+        """Add ``other``'s minutes to these."""
+        self.counter += other.counter
+        self.back_office += other.back_office
+        self.reserved += other.reserved
+        self.booked += other.booked
+        self.booked_reserved += other.booked_reserved
+
+
+StaffDays = dict[tuple[date, int], StaffDay]
+
+
+def _minutes(span: timedelta) -> float:
+    return span.total_seconds() / 60
+
+
+def staff_days(
+    shifts: Iterable[ShiftFact], booked: Iterable[BookedSpan], tz: ZoneInfo, grid: timedelta
+) -> StaffDays:
+    """The shifts and booked time per (local date of the shift, clerk)."""
     by_clerk: dict[int, list[BookedSpan]] = defaultdict(list)
     for span in booked:
         by_clerk[span.staff_id].append(span)
     visits = {staff_id: _Visits(spans) for staff_id, spans in by_clerk.items()}
     nobody = _Visits([])
-    totals: dict[date, list[timedelta]] = {}
+    days: StaffDays = {}
     for shift in shifts:
+        day = days.setdefault((shift.starts_at.astimezone(tz).date(), shift.staff_id), StaffDay())
+        length = _minutes(shift.ends_at - shift.starts_at)
         if not shift.counter:
+            day.back_office += length
             continue
-        period = period_start(shift.starts_at.astimezone(tz).date(), grouping)
         tail = reserved_tail((shift.starts_at, shift.ends_at), shift.reserved_percent, grid)
         booked_time, booked_reserved = visits.get(shift.staff_id, nobody).booked(
             shift.starts_at, shift.ends_at, shift.ends_at - tail
         )
-        sums = totals.setdefault(period, [timedelta(0)] * 4)
-        sums[0] += shift.ends_at - shift.starts_at
-        sums[1] += tail
-        sums[2] += booked_time
-        sums[3] += booked_reserved
+        day.counter += length
+        day.reserved += _minutes(tail)
+        day.booked += _minutes(booked_time)
+        day.booked_reserved += _minutes(booked_reserved)
+    return days
+
+
+def _hours(minutes: float) -> float:
+    return round(minutes / 60, 1)
+
+
+def capacity_rows(days: StaffDays, grouping: Grouping) -> list[CapacityRow]:
+    """Counter capacity offered, reserved and booked per period, in date order."""
+    periods: dict[date, StaffDay] = {}
+    for (day, _staff_id), figures in days.items():
+        periods.setdefault(period_start(day, grouping), StaffDay()).merge(figures)
     return [
         CapacityRow(
             first_day,
-            offered_hours=round(_hours(offered), 1),
-            reserved_hours=round(_hours(reserved), 1),
-            booked_hours=round(_hours(booked_time), 1),
-            booked_reserved_hours=round(_hours(booked_reserved), 1),
-            booked_share=round(booked_time / offered, 3) if offered else None,
+            offered_hours=_hours(figures.counter),
+            reserved_hours=_hours(figures.reserved),
+            booked_hours=_hours(figures.booked),
+            booked_reserved_hours=_hours(figures.booked_reserved),
+            booked_share=round(figures.booked / figures.counter, 3) if figures.counter else None,
         )
-        for first_day, (offered, reserved, booked_time, booked_reserved) in sorted(totals.items())
+        for first_day, figures in sorted(periods.items())
+        if figures.counter
     ]
 
 
-def person_hours(shifts: Iterable[ShiftFact]) -> list[PersonHours]:
+def person_hours(days: StaffDays) -> list[PersonHours]:
     """Each person's counter and back-office hours, in the order of the staff ids."""
-    counter: dict[int, timedelta] = defaultdict(timedelta)
-    office: dict[int, timedelta] = defaultdict(timedelta)
-    for shift in shifts:
-        (counter if shift.counter else office)[shift.staff_id] += shift.ends_at - shift.starts_at
+    people: dict[int, StaffDay] = {}
+    for (_day, staff_id), figures in days.items():
+        people.setdefault(staff_id, StaffDay()).merge(figures)
     rows = []
-    for staff_id in sorted(set(counter) | set(office)):
-        total = counter[staff_id] + office[staff_id]
+    for staff_id, figures in sorted(people.items()):
+        total = figures.counter + figures.back_office
         rows.append(
             PersonHours(
                 staff_id,
-                counter_hours=round(_hours(counter[staff_id]), 1),
-                back_office_hours=round(_hours(office[staff_id]), 1),
-                counter_share=round(counter[staff_id] / total, 3) if total else None,
+                counter_hours=_hours(figures.counter),
+                back_office_hours=_hours(figures.back_office),
+                counter_share=round(figures.counter / total, 3) if total else None,
             )
         )
     return rows

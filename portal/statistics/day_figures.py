@@ -3,7 +3,7 @@ summed up, so that a year of statistics reads a few thousand rows instead of eve
 
 Pure (no Flask, no database). Counts are added; the measures whose median the page shows
 (lead time, cancellation notice, waiting and service time) are kept as histograms of
-values rounded to a tenth, so the medians of any set of days are those of the rounded
+values rounded to a tenth (keyed by the value as text, as JSON keeps it), so the medians of any set of days are those of the rounded
 values, exactly as if they had been computed from the visits. The same summing serves the
 nightly roll-up (:mod:`portal.statistics.rollup`) and the days not rolled up yet.
 """
@@ -50,8 +50,9 @@ class DayKey(NamedTuple):
     service_ids: tuple[int, ...]
 
 
-def _tenth(value: float) -> float:
-    return round(value, 1)
+def _tenth(value: float) -> str:
+    """A measure's histogram key: the value to a tenth, as text (as JSON keeps it)."""
+    return f"{value:.1f}"
 
 
 def _minutes(start: datetime | None, end: datetime | None) -> float | None:
@@ -60,7 +61,7 @@ def _minutes(start: datetime | None, end: datetime | None) -> float | None:
     return (end - start).total_seconds() / 60
 
 
-def histogram_median(histogram: Mapping[float, int]) -> float | None:
+def histogram_median(histogram: Mapping[str, int]) -> float | None:
     """The median of the values a histogram counts (the mean of the two middle ones for
     an even count), to a tenth; None when it counts nothing."""
     total = sum(histogram.values())
@@ -68,8 +69,9 @@ def histogram_median(histogram: Mapping[float, int]) -> float | None:
         return None
     low_rank, high_rank = (total - 1) // 2, total // 2
     seen, low = 0, None
-    for value in sorted(histogram):
-        seen += histogram[value]
+    for text in sorted(histogram, key=float):
+        seen += histogram[text]
+        value = float(text)
         if low is None and seen > low_rank:
             low = value
         if seen > high_rank:
@@ -219,11 +221,12 @@ class DayFigures:
 
 
 def _histogram_json(histogram: Counter) -> dict[str, int]:
-    return {repr(value): count for value, count in histogram.items()}
+    return dict(histogram)
 
 
 def _histogram(data: Mapping[str, int]) -> Counter:
-    return Counter({float(value): count for value, count in data.items()})
+    # An empty Counter takes a mapping as dict.update does: no loop in Python.
+    return Counter(data)
 
 
 def sum_up(facts: Iterable[VisitFact], tz: ZoneInfo) -> dict[DayKey, DayFigures]:

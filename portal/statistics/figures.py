@@ -9,14 +9,23 @@ without any has none (None), never a zero that would read as "no wait".
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from ..timeutil import CITY_TZ
-from .day_figures import DayFigures, DayKey, VisitFact, histogram_median, sum_up
+from .day_figures import (
+    DayFigures,
+    DayKey,
+    HourFigures,
+    LanguageFigures,
+    VisitFact,
+    histogram_median,
+    sum_up,
+)
 
 Days = Mapping[DayKey, DayFigures]
 
@@ -79,30 +88,47 @@ def period_start(day: date, grouping: Grouping) -> date:
     return day
 
 
+@dataclass
+class _Period:
+    booked: int = 0
+    completed: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    lead_days: Counter = field(default_factory=Counter)
+    notice_hours: Counter = field(default_factory=Counter)
+
+
 def period_rows(days: Days, grouping: Grouping) -> list[PeriodRow]:
     """The visits per period of their own date, in date order."""
-    periods: dict[date, DayFigures] = {}
+    periods: dict[date, _Period] = {}
     for key, figures in days.items():
-        periods.setdefault(period_start(key.day, grouping), DayFigures()).merge(figures)
+        period = periods.setdefault(period_start(key.day, grouping), _Period())
+        period.booked += figures.booked
+        period.completed += figures.completed
+        period.no_show += figures.no_show
+        period.cancelled += figures.cancelled
+        period.lead_days.update(figures.lead_days)
+        period.notice_hours.update(figures.notice_hours)
     return [
         PeriodRow(
             first_day,
-            booked=figures.booked,
-            attended=figures.completed,
-            no_show=figures.no_show,
-            cancelled=figures.cancelled,
-            cancelled_hours_before=histogram_median(figures.notice_hours),
-            lead_days=histogram_median(figures.lead_days),
+            booked=period.booked,
+            attended=period.completed,
+            no_show=period.no_show,
+            cancelled=period.cancelled,
+            cancelled_hours_before=histogram_median(period.notice_hours),
+            lead_days=histogram_median(period.lead_days),
         )
-        for first_day, figures in sorted(periods.items())
+        for first_day, period in sorted(periods.items())
     ]
 
 
 def hour_rows(days: Days) -> list[HourRow]:
     """The hall per hour of the visits' own time: only residents who were called."""
-    total = DayFigures()
+    hours: dict[int, HourFigures] = {}
     for figures in days.values():
-        total.merge(figures)
+        for hour, called in figures.hours.items():
+            hours.setdefault(hour, HourFigures()).merge(called)
     return [
         HourRow(
             hour,
@@ -111,36 +137,33 @@ def hour_rows(days: Days) -> list[HourRow]:
             service_minutes=histogram_median(figures.service_times),
             on_time_share=round(figures.on_time / figures.called, 3),
         )
-        for hour, figures in sorted(total.hours.items())
+        for hour, figures in sorted(hours.items())
         if figures.called
     ]
 
 
 def service_rows(days: Days) -> list[CountRow]:
     """The visits per service (a visit for two services counts for each), most first."""
-    services: dict[int, DayFigures] = {}
+    services: dict[int, list[int]] = {}
     for key, figures in days.items():
+        interpreter = sum(language.interpreter for language in figures.languages.values())
         for service_id in key.service_ids:
-            services.setdefault(service_id, DayFigures()).merge(figures)
-    rows = [
-        CountRow(
-            service_id,
-            visits=figures.booked,
-            attended=figures.completed,
-            no_show=figures.no_show,
-            cancelled=figures.cancelled,
-            interpreter=sum(language.interpreter for language in figures.languages.values()),
-        )
-        for service_id, figures in services.items()
-    ]
+            counts = services.setdefault(service_id, [0, 0, 0, 0, 0])
+            counts[0] += figures.booked
+            counts[1] += figures.completed
+            counts[2] += figures.no_show
+            counts[3] += figures.cancelled
+            counts[4] += interpreter
+    rows = [CountRow(service_id, *counts) for service_id, counts in services.items()]
     return sorted(rows, key=lambda row: (-row.visits, row.key))
 
 
 def language_rows(days: Days) -> list[CountRow]:
     """The visits per spoken language (None: not given), most visits first."""
-    total = DayFigures()
+    languages: dict[str, LanguageFigures] = {}
     for figures in days.values():
-        total.merge(figures)
+        for language, counts in figures.languages.items():
+            languages.setdefault(language, LanguageFigures()).merge(counts)
     rows = [
         CountRow(
             language or None,
@@ -150,7 +173,7 @@ def language_rows(days: Days) -> list[CountRow]:
             cancelled=figures.cancelled,
             interpreter=figures.interpreter,
         )
-        for language, figures in total.languages.items()
+        for language, figures in languages.items()
     ]
     return sorted(rows, key=lambda row: (-row.visits, row.key or ""))
 

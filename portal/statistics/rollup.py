@@ -2,9 +2,10 @@
 
 A day is rolled up once it has settled: :data:`SETTLE_DAYS` after it, when the reception
 steps and no-shows have long been recorded. Its visits are summed up per team, channel
-and set of services into :class:`~portal.models.StatisticsDay` rows and the day is marked
+and set of services into :class:`~portal.models.StatisticsDay` rows, its shifts and booked
+time per clerk into :class:`~portal.models.StatisticsStaffDay` rows, and the day is marked
 in :class:`~portal.models.StatisticsRolledDay`; from then on the page reads those few rows
-instead of the day's visits. Days not rolled up (the recent and coming ones, or every day
+instead of the day's visits and shifts. Days not rolled up (the recent and coming ones, or every day
 when the command never ran) are summed up from the visits on the fly, by the same
 function, so the figures are the same either way; only the speed differs.
 
@@ -20,10 +21,19 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Appointment, StatisticsDay, StatisticsRolledDay
+from ..models import (
+    Appointment,
+    Shift,
+    StatisticsDay,
+    StatisticsRolledDay,
+    StatisticsStaffDay,
+)
+from ..models.organisation import staff_in_teams
 from ..timeutil import CITY_TZ, end_of_local_day, local_today, start_of_local_day
+from .capacity import StaffDay, StaffDays, staff_days
 from .day_figures import DayFigures, DayKey, sum_up
 from .facts import visit_facts
+from .work_facts import booked_spans, shift_facts
 
 # How long after a day its figures are taken as final and rolled up.
 SETTLE_DAYS = 7
@@ -43,8 +53,15 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def _write(session: Session, days: dict[DayKey, DayFigures], dates: list[date], now) -> None:
-    """Store the figures of ``dates`` (summed up from their visits) and mark them rolled."""
+def _write(
+    session: Session,
+    days: dict[DayKey, DayFigures],
+    clerk_days: StaffDays,
+    dates: list[date],
+    now: datetime,
+) -> None:
+    """Store the figures of ``dates`` (summed up from their visits and shifts) and mark
+    them rolled up."""
     if days:
         session.execute(
             insert(StatisticsDay),
@@ -59,18 +76,42 @@ def _write(session: Session, days: dict[DayKey, DayFigures], dates: list[date], 
                 for key, figures in days.items()
             ],
         )
+    if clerk_days:
+        session.execute(
+            insert(StatisticsStaffDay),
+            [
+                {
+                    "day": day,
+                    "staff_id": staff_id,
+                    "counter_minutes": minutes.counter,
+                    "back_office_minutes": minutes.back_office,
+                    "reserved_minutes": minutes.reserved,
+                    "booked_minutes": minutes.booked,
+                    "booked_reserved_minutes": minutes.booked_reserved,
+                }
+                for (day, staff_id), minutes in clerk_days.items()
+            ],
+        )
     session.execute(insert(StatisticsRolledDay), [{"day": day, "rolled_at": now} for day in dates])
 
 
-def roll_up(session: Session, now: datetime) -> int:
-    """Sum up every settled day not rolled up yet, from the first visit's day on; how
-    many days. Flushes; the caller commits."""
+def _first_day(session: Session) -> date | None:
+    """The local date of the first visit or shift, the first day there is to roll up."""
+    firsts = [
+        session.scalar(select(func.min(Appointment.starts_at))),
+        session.scalar(select(func.min(Shift.starts_at))),
+    ]
+    known = [moment for moment in firsts if moment is not None]
+    return min(known).astimezone(CITY_TZ).date() if known else None
+
+
+def roll_up(session: Session, now: datetime, grid: timedelta) -> int:
+    """Sum up every settled day not rolled up yet, from the first visit's or shift's day
+    on (``grid``: the booking grid, which rounds the reserved tails); how many days.
+    Flushes; the caller commits."""
     last = local_today(now) - timedelta(days=SETTLE_DAYS)
-    first_visit = session.scalar(select(func.min(Appointment.starts_at)))
-    if first_visit is None:
-        return 0
-    first = first_visit.astimezone(CITY_TZ).date()
-    if first > last:
+    first = _first_day(session)
+    if first is None or first > last:
         return 0
     done = set(
         session.scalars(
@@ -80,18 +121,26 @@ def roll_up(session: Session, now: datetime) -> int:
     missing = [day for day in _days(first, last) if day not in done]
     for start in range(0, len(missing), CHUNK_DAYS):
         chunk = missing[start : start + CHUNK_DAYS]
-        figures = _summed_from_visits(session, chunk[0], chunk[-1], None)
         wanted = set(chunk)
-        _write(session, {k: v for k, v in figures.items() if k.day in wanted}, chunk, now)
+        figures = _summed_from_visits(session, chunk[0], chunk[-1], None)
+        clerk_days = _summed_from_shifts(session, chunk[0], chunk[-1], None, grid)
+        _write(
+            session,
+            {key: value for key, value in figures.items() if key.day in wanted},
+            {key: value for key, value in clerk_days.items() if key[0] in wanted},
+            chunk,
+            now,
+        )
     return len(missing)
 
 
-def roll_up_again(session: Session, first: date, last: date, now: datetime) -> int:
+def roll_up_again(session: Session, first: date, last: date, now: datetime, grid: timedelta) -> int:
     """Forget the roll-up of ``first``..``last`` and sum those days up anew (after a
-    correction to their visits); only settled days are rolled up. How many days."""
-    session.execute(delete(StatisticsDay).where(StatisticsDay.day.between(first, last)))
-    session.execute(delete(StatisticsRolledDay).where(StatisticsRolledDay.day.between(first, last)))
-    return roll_up(session, now)
+    correction to their visits or shifts); only settled days are rolled up. How many
+    days."""
+    for table in (StatisticsDay, StatisticsStaffDay, StatisticsRolledDay):
+        session.execute(delete(table).where(table.day.between(first, last)))
+    return roll_up(session, now, grid)
 
 
 def _summed_from_visits(
@@ -101,6 +150,65 @@ def _summed_from_visits(
         session, start_of_local_day(first), end_of_local_day(last), team_ids=team_ids
     )
     return sum_up(facts, CITY_TZ)
+
+
+def _summed_from_shifts(
+    session: Session,
+    first: date,
+    last: date,
+    team_ids: Sequence[int] | None,
+    grid: timedelta,
+) -> StaffDays:
+    start, end = start_of_local_day(first), end_of_local_day(last)
+    return staff_days(
+        shift_facts(session, start, end, team_ids),
+        booked_spans(session, start, end, team_ids),
+        CITY_TZ,
+        grid,
+    )
+
+
+def _rolled_days(session: Session, first: date, last: date) -> set[date]:
+    return set(
+        session.scalars(
+            select(StatisticsRolledDay.day).where(StatisticsRolledDay.day.between(first, last))
+        )
+    )
+
+
+def clerk_day_figures(
+    session: Session,
+    first: date,
+    last: date,
+    *,
+    team_ids: Sequence[int] | None,
+    grid: timedelta,
+) -> StaffDays:
+    """The shift and booked minutes per (date, clerk) of ``first``..``last`` for the
+    clerks now in ``team_ids`` (None: all): rolled-up rows where there are, the shifts and
+    visits of the other days summed up now."""
+    rolled = _rolled_days(session, first, last)
+    days: StaffDays = {}
+    if rolled:
+        query = select(StatisticsStaffDay).where(StatisticsStaffDay.day.between(first, last))
+        if team_ids is not None:
+            query = query.where(StatisticsStaffDay.staff_id.in_(staff_in_teams(team_ids)))
+        for row in session.scalars(query):
+            if row.day in rolled:
+                days[(row.day, row.staff_id)] = StaffDay(
+                    row.counter_minutes,
+                    row.back_office_minutes,
+                    row.reserved_minutes,
+                    row.booked_minutes,
+                    row.booked_reserved_minutes,
+                )
+    for run_first, run_last in _runs([day for day in _days(first, last) if day not in rolled]):
+        for key, minutes in _summed_from_shifts(
+            session, run_first, run_last, team_ids, grid
+        ).items():
+            if key[0] not in rolled:
+                days[key] = minutes
+    return days
 
 
 def day_figures(
@@ -115,11 +223,7 @@ def day_figures(
     """The figures of the days ``first``..``last`` for the teams (None: all), the service
     and the channel: the rolled-up rows of the days that have them, the visits of the
     others summed up now."""
-    rolled = set(
-        session.scalars(
-            select(StatisticsRolledDay.day).where(StatisticsRolledDay.day.between(first, last))
-        )
-    )
+    rolled = _rolled_days(session, first, last)
     figures: dict[DayKey, DayFigures] = {}
     if rolled:
         query = select(
@@ -139,11 +243,8 @@ def day_figures(
             key = DayKey(row.day, row.team_id, row.channel, _service_ids(row.service_ids))
             if service_id is None or service_id in key.service_ids:
                 figures[key] = DayFigures.from_json(row.figures)
-    open_days = [day for day in _days(first, last) if day not in rolled]
-    if open_days:
-        for key, summed in _summed_from_visits(
-            session, open_days[0], open_days[-1], team_ids
-        ).items():
+    for run_first, run_last in _runs([day for day in _days(first, last) if day not in rolled]):
+        for key, summed in _summed_from_visits(session, run_first, run_last, team_ids).items():
             if key.day in rolled:
                 continue
             if channel is not None and key.channel != channel:
@@ -152,3 +253,21 @@ def day_figures(
                 continue
             figures[key] = summed
     return figures
+
+
+# More runs of days not rolled up than this are read as one span (a few extra days).
+MOST_RUNS = 4
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """``days`` (in order) as runs of consecutive days, first and last of each: the days
+    before the first visit and the days not settled yet are two runs, each read apart."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    if len(runs) > MOST_RUNS:
+        return [(runs[0][0], runs[-1][1])]
+    return runs

@@ -18,7 +18,8 @@ from ..timeutil import CITY_TZ, end_of_local_day, start_of_local_day
 from .capacity import capacity_rows, person_hours
 from .dossier_figures import dossier_rows
 from .filters import StatisticsFilter
-from .work_facts import booked_spans, dossier_facts, invitation_facts, shift_facts
+from .rollup import clerk_day_figures
+from .work_facts import dossier_facts, invitation_facts
 
 # (title, column titles, rows of cells), as every table of the page.
 Table = tuple[str, list[str], list[list[object]]]
@@ -29,16 +30,20 @@ def share_cell(value: float | None) -> object:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
+def booking_grid() -> timedelta:
+    """The running portal's booking grid, which rounds the reserved tails."""
+    return timedelta(minutes=BookingSettings.current().grid_minutes)
+
+
 def work_tables(
     chosen: StatisticsFilter, team_ids: Sequence[int] | None, now: datetime
 ) -> dict[str, Table]:
     """The capacity, hours, dossier and invitation tables of the chosen period and teams."""
     start, end = start_of_local_day(chosen.first), end_of_local_day(chosen.last)
-    shifts = shift_facts(db.session, start, end, team_ids)
-    grid = timedelta(minutes=BookingSettings.current().grid_minutes)
-    capacity = capacity_rows(
-        shifts, booked_spans(db.session, start, end, team_ids), chosen.grouping, CITY_TZ, grid
+    clerk_days = clerk_day_figures(
+        db.session, chosen.first, chosen.last, team_ids=team_ids, grid=booking_grid()
     )
+    capacity = capacity_rows(clerk_days, chosen.grouping)
     teams = _teams(team_ids)
     people = _people(team_ids)
     language = current_language()
@@ -90,7 +95,7 @@ def work_tables(
                     share_cell(row.counter_share),
                     f"{teams[people[row.staff_id].team_id].counter_target_percent}%",
                 ]
-                for row in person_hours(shifts)
+                for row in person_hours(clerk_days)
                 if row.staff_id in people
             ],
         ),

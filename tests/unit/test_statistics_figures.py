@@ -3,8 +3,10 @@ hand on a handful of visits, across a week boundary and the October DST change."
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
+from portal.statistics.day_figures import DayFigures, histogram_median, sum_up
 from portal.statistics.figures import (
     Grouping,
     VisitFact,
@@ -12,6 +14,7 @@ from portal.statistics.figures import (
     by_language,
     by_period,
     by_service,
+    period_rows,
     period_start,
 )
 from portal.timeutil import CITY_TZ, local_datetime
@@ -114,3 +117,19 @@ def test_nothing_gives_no_rows_and_no_zero_medians():
     assert by_period([], Grouping.WEEK, CITY_TZ) == []
     uncalled = _visit(_at(FRIDAY, 9), "completed", arrived_at=_at(FRIDAY, 9))
     assert by_hour([uncalled], CITY_TZ) == []
+
+
+def test_medians_from_histograms_and_the_days_figures_kept_as_json():
+    assert histogram_median({}) is None
+    assert histogram_median({"5.0": 3}) == 5.0
+    # 1, 2, 10, 10: the mean of the two middle values; keys sort as numbers, not text.
+    assert histogram_median({"10.0": 2, "2.0": 1, "1.0": 1}) == 6.0
+    assert histogram_median({"0.3": 1, "0.4": 1}) == 0.3  # 0.35 to a tenth (half to even)
+    days = sum_up(FACTS, CITY_TZ)
+    again = {
+        key: DayFigures.from_json(json.loads(json.dumps(f.to_json()))) for key, f in days.items()
+    }
+    assert again == days
+    # Kept apart by day, channel and set of services: Friday's (1,) and (1, 2) visits.
+    assert {(key.day, key.service_ids) for key in days} >= {(FRIDAY, (1,)), (FRIDAY, (1, 2))}
+    assert by_period(FACTS, Grouping.WEEK, CITY_TZ) == period_rows(again, Grouping.WEEK)

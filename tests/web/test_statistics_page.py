@@ -290,7 +290,7 @@ def test_the_first_free_time_is_recorded_each_day(app, stats_city):
 
 def test_rolled_up_days_give_the_same_figures_and_survive_their_visits(app, stats_city):
     runner = app.test_cli_runner()
-    tables = ("periods", "notice", "hall", "services", "languages")
+    tables = ("periods", "notice", "hall", "services", "languages", "capacity", "people")
     filters = ({}, {"channel": "api"}, {"per": "day"}, {"service": str(stats_city.service.id)})
     # Nine days on, last week's visits have settled; Thursday's visit has not.
     with time_machine.travel(_at(MONDAY + timedelta(days=9), 7), tick=False):
@@ -303,7 +303,8 @@ def test_rolled_up_days_give_the_same_figures_and_survive_their_visits(app, stat
         # A second run finds nothing new to sum up, so nothing is counted twice.
         assert "Rolled up 0 days" in runner.invoke(args=["roll-up-statistics"]).output
         assert {(t, str(f)): _csv(planner, t, **f) for t in tables for f in filters} == live
-        # The figures of rolled-up days are read from the roll-up, not from the visits.
+        # The figures of rolled-up days are read from the roll-up, not from the visits
+        # and shifts.
         settled = local_datetime(MONDAY, time(0))
         db.session.execute(
             delete(AppointmentService).where(
@@ -313,6 +314,7 @@ def test_rolled_up_days_give_the_same_figures_and_survive_their_visits(app, stat
             )
         )
         db.session.execute(delete(Appointment).where(Appointment.starts_at < settled))
+        db.session.execute(delete(Shift).where(Shift.starts_at < settled))
         db.session.commit()
         assert {(t, str(f)): _csv(planner, t, **f) for t in tables for f in filters} == live
         # Another team's planner sees none of them.
