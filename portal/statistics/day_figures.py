@@ -3,8 +3,9 @@ summed up, so that a year of statistics reads a few thousand rows instead of eve
 
 Pure (no Flask, no database). Counts are added; the measures whose median the page shows
 (lead time, cancellation notice, waiting and service time) are kept as histograms of
-values rounded to a tenth (keyed by the value as text, as JSON keeps it), so the medians of any set of days are those of the rounded
-values, exactly as if they had been computed from the visits. The same summing serves the
+values rounded to a tenth (keyed by the value as text, as JSON keeps it), so the medians
+of any set of days are those of the rounded values, exactly as if they had been computed
+from the visits. The same summing serves the
 nightly roll-up (:mod:`portal.statistics.rollup`) and the days not rolled up yet.
 """
 
