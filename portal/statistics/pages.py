@@ -25,6 +25,7 @@ from ..models import Service, StaffMember
 from ..staff import blueprint as staff_blueprint
 from ..staff.access import PLANNING_ROLES, roles_required, team_scope, visible_teams
 from ..timeutil import local_today, utcnow
+from .charts import CHARTS
 from .filters import CHANNEL_LABELS, GROUPINGS, StatisticsFilter, read_filter
 from .spreadsheet import workbook
 from .tables import Tables, build_tables
@@ -47,6 +48,7 @@ def _page(chosen: StatisticsFilter, member: StaffMember, tables: Tables | None):
         csv_url=lambda name: url_for(".export", table=name, **chosen.query_args()),
         xlsx_url=lambda name: url_for(".export_xlsx", table=name, **chosen.query_args()),
         all_tables=ALL_TABLES,
+        charts=CHARTS,
     )
     return html, (400 if chosen.problems else 200)
 
