@@ -75,19 +75,7 @@ def purge(
         .where(Hold.expires_at < now - timedelta(hours=1))
         .execution_options(**NO_FREE_TIME_CHANGE)
     ).rowcount
-    visits = session.execute(
-        update(Appointment)
-        .where(
-            Appointment.ends_at < now - retention,
-            or_(
-                Appointment.email.is_not(None),
-                Appointment.phone.is_not(None),
-                Appointment.resident_name != ERASED_NAME,
-            ),
-        )
-        .values(**ANONYMISED_VISIT)
-        .execution_options(**NO_FREE_TIME_CHANGE)
-    ).rowcount
+    visits = anonymise_ended_visits(session, now - retention)
     mails = session.execute(
         delete(OutboxMail).where(
             OutboxMail.status == MailStatus.SENT, OutboxMail.created_at < now - retention
@@ -101,6 +89,25 @@ def purge(
         dossiers = erase_closed_dossiers(session, now - dossier_retention, now)
     forget_past_days(session, local_today(now))
     return PurgeReport(holds, visits, mails, challenges, dossiers)
+
+
+def anonymise_ended_visits(session: Session, ended_before: datetime) -> int:
+    """Forget the resident's details (:data:`ANONYMISED_VISIT`) of the visits that ended
+    before ``ended_before`` and still hold some; time, services, status and the reception
+    steps stay for the city's figures. How many visits were anonymised."""
+    return session.execute(
+        update(Appointment)
+        .where(
+            Appointment.ends_at < ended_before,
+            or_(
+                Appointment.email.is_not(None),
+                Appointment.phone.is_not(None),
+                Appointment.resident_name != ERASED_NAME,
+            ),
+        )
+        .values(**ANONYMISED_VISIT)
+        .execution_options(**NO_FREE_TIME_CHANGE)
+    ).rowcount
 
 
 def erase_closed_dossiers(session: Session, closed_before: datetime, now: datetime) -> int:

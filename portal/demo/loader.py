@@ -1,5 +1,5 @@
-"""Load the city's demo data: teams, counters, hours, services, staff, rota, visits and
-dossiers (:mod:`portal.demo.dossiers`).
+"""Load the city's demo data: teams, counters, hours, services, staff, rota, visits,
+dossiers (:mod:`portal.demo.dossiers`) and the past year (:mod:`portal.demo.history`).
 
 Deterministic for a given start date and seed, so that tests can rely on it. The rota
 comes from the planners' generator (:mod:`portal.scheduling.rota`), from each team's
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import has_app_context
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..booking.settings import BookingSettings
@@ -50,6 +51,7 @@ from ..staff.accounts import hash_password
 from ..timeutil import local_datetime, to_local
 from . import data, texts
 from .dossiers import load_dossiers
+from .history import HistorySummary, load_history
 from .keywords import service_keywords
 
 WEEKS = 8
@@ -72,11 +74,12 @@ class DemoSummary:
     first_day: date
     last_day: date
     dossiers: int = 0
+    history: HistorySummary | None = None
 
 
 def load_demo(session: Session, today: date, now: datetime, seed: int = 2026) -> DemoSummary:
-    """Add the demo data from the Monday of ``today``'s week to the Sunday eight weeks on;
-    flush only, the caller commits."""
+    """Add the demo data from the Monday of ``today``'s week to the Sunday eight weeks on,
+    and the 52 weeks before it as a past year; flush only, the caller commits."""
     rng = random.Random(seed)
     teams = _teams(session)
     _opening_hours(session)
@@ -94,9 +97,17 @@ def load_demo(session: Session, today: date, now: datetime, seed: int = 2026) ->
     shifts = _rota(session, teams, first, last, now)
     visits = _appointments(session, rng, shifts, now)
     session.flush()
-    dossiers = load_dossiers(session, staff, now, _booking_settings(), seed)
+    settings = _booking_settings()
+    dossiers = load_dossiers(session, staff, now, settings, seed)
+    # The past year comes last: it keeps clear of every visit above, and the rest of the
+    # demo stays the same for a seed.
+    taken = set(session.scalars(select(Appointment.reference)))
+    history = load_history(
+        session, rng, staff, first, now, settings, lambda: _unique_reference(rng, taken)
+    )
+    session.flush()
     return DemoSummary(
-        len(teams), len(staff), len(services), len(shifts), visits, first, last, dossiers
+        len(teams), len(staff), len(services), len(shifts), visits, first, last, dossiers, history
     )
 
 
