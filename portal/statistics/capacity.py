@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -150,10 +150,26 @@ def _hours(minutes: float) -> float:
     return round(minutes / 60, 1)
 
 
-def capacity_rows(days: StaffDays, grouping: Grouping) -> list[CapacityRow]:
+def per_day(days: StaffDays) -> dict[date, StaffDay]:
+    """The clerks' minutes summed per date."""
+    summed: dict[date, StaffDay] = {}
+    for (day, _staff_id), figures in days.items():
+        summed.setdefault(day, StaffDay()).merge(figures)
+    return summed
+
+
+def per_clerk(days: StaffDays) -> dict[int, StaffDay]:
+    """The days' minutes summed per clerk."""
+    summed: dict[int, StaffDay] = {}
+    for (_day, staff_id), figures in days.items():
+        summed.setdefault(staff_id, StaffDay()).merge(figures)
+    return summed
+
+
+def capacity_rows(by_day: Mapping[date, StaffDay], grouping: Grouping) -> list[CapacityRow]:
     """Counter capacity offered, reserved and booked per period, in date order."""
     periods: dict[date, StaffDay] = {}
-    for (day, _staff_id), figures in days.items():
+    for day, figures in by_day.items():
         periods.setdefault(period_start(day, grouping), StaffDay()).merge(figures)
     return [
         CapacityRow(
@@ -169,13 +185,10 @@ def capacity_rows(days: StaffDays, grouping: Grouping) -> list[CapacityRow]:
     ]
 
 
-def person_hours(days: StaffDays) -> list[PersonHours]:
+def person_hours(by_clerk: Mapping[int, StaffDay]) -> list[PersonHours]:
     """Each person's counter and back-office hours, in the order of the staff ids."""
-    people: dict[int, StaffDay] = {}
-    for (_day, staff_id), figures in days.items():
-        people.setdefault(staff_id, StaffDay()).merge(figures)
     rows = []
-    for staff_id, figures in sorted(people.items()):
+    for staff_id, figures in sorted(by_clerk.items()):
         total = figures.counter + figures.back_office
         rows.append(
             PersonHours(

@@ -11,12 +11,17 @@ nightly roll-up (:mod:`portal.statistics.rollup`) and the days not rolled up yet
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
+
+# A histogram: how many visits had each value (the value to a tenth, as text).
+Histogram = dict[str, int]
+# The channel of the rows that hold every channel and service of a team's day: the
+# figures the page shows unfiltered, read from one row per team and day.
+ALL_CHANNELS = "*"
 
 # A resident counts as seen on time when called at most this long after their time.
 ON_TIME = timedelta(minutes=10)
@@ -87,15 +92,15 @@ class HourFigures:
 
     called: int = 0
     on_time: int = 0
-    waits: Counter = field(default_factory=Counter)
-    service_times: Counter = field(default_factory=Counter)
+    waits: Histogram = field(default_factory=dict)
+    service_times: Histogram = field(default_factory=dict)
 
     def merge(self, other: HourFigures) -> None:
         """Add ``other``'s residents to these."""
         self.called += other.called
         self.on_time += other.on_time
-        self.waits.update(other.waits)
-        self.service_times.update(other.service_times)
+        add_counts(self.waits, other.waits)
+        add_counts(self.service_times, other.service_times)
 
 
 @dataclass
@@ -125,10 +130,13 @@ class DayFigures:
     completed: int = 0
     no_show: int = 0
     cancelled: int = 0
-    lead_days: Counter = field(default_factory=Counter)
-    notice_hours: Counter = field(default_factory=Counter)
+    lead_days: Histogram = field(default_factory=dict)
+    notice_hours: Histogram = field(default_factory=dict)
     hours: dict[int, HourFigures] = field(default_factory=dict)
     languages: dict[str, LanguageFigures] = field(default_factory=dict)
+    # Per service id: visits, came, did not come, cancelled, interpreter asked (only in
+    # the rows of every channel and service).
+    services: dict[int, list[int]] = field(default_factory=dict)
 
     def add(self, fact: VisitFact, tz: ZoneInfo) -> None:
         """Count one visit."""
@@ -138,20 +146,20 @@ class DayFigures:
         if fact.status == "cancelled":
             if fact.cancelled_at is not None:
                 notice = (fact.starts_at - fact.cancelled_at).total_seconds() / 3600
-                self.notice_hours[_tenth(notice)] += 1
+                _count(self.notice_hours, _tenth(notice))
         else:
             lead = (fact.starts_at - fact.created_at).total_seconds() / 86400
-            self.lead_days[_tenth(lead)] += 1
+            _count(self.lead_days, _tenth(lead))
         if fact.called_at is not None:
             hour = self.hours.setdefault(fact.starts_at.astimezone(tz).hour, HourFigures())
             hour.called += 1
             hour.on_time += fact.called_at <= fact.starts_at + ON_TIME
             wait = _minutes(fact.arrived_at, fact.called_at)
             if wait is not None:
-                hour.waits[_tenth(wait)] += 1
+                _count(hour.waits, _tenth(wait))
             service_time = _minutes(fact.called_at, fact.completed_at)
             if service_time is not None:
-                hour.service_times[_tenth(service_time)] += 1
+                _count(hour.service_times, _tenth(service_time))
         language = self.languages.setdefault(fact.spoken_language or "", LanguageFigures())
         language.visits += 1
         if fact.status in OUTCOMES:
@@ -164,12 +172,31 @@ class DayFigures:
         self.completed += other.completed
         self.no_show += other.no_show
         self.cancelled += other.cancelled
-        self.lead_days.update(other.lead_days)
-        self.notice_hours.update(other.notice_hours)
+        add_counts(self.lead_days, other.lead_days)
+        add_counts(self.notice_hours, other.notice_hours)
         for hour, figures in other.hours.items():
             self.hours.setdefault(hour, HourFigures()).merge(figures)
         for language, figures in other.languages.items():
             self.languages.setdefault(language, LanguageFigures()).merge(figures)
+        for service_id, counts in other.services.items():
+            mine = self.services.setdefault(service_id, [0] * len(counts))
+            for index, count in enumerate(counts):
+                mine[index] += count
+
+    def count_services(self, fact: VisitFact) -> None:
+        """Count one visit under each of its services (the rows of every channel and
+        service, whose key names none)."""
+        outcome = [
+            1,
+            fact.status == "completed",
+            fact.status == "no_show",
+            fact.status == "cancelled",
+            fact.interpreter_needed,
+        ]
+        for service_id in fact.service_ids:
+            counts = self.services.setdefault(service_id, [0, 0, 0, 0, 0])
+            for index, count in enumerate(outcome):
+                counts[index] += count
 
     def to_json(self) -> dict:
         """The figures as JSON (histogram values as strings: JSON keys are strings)."""
@@ -199,6 +226,7 @@ class DayFigures:
                 ]
                 for language, figures in self.languages.items()
             },
+            "services": {str(service_id): counts for service_id, counts in self.services.items()},
         }
 
     @classmethod
@@ -209,36 +237,50 @@ class DayFigures:
             completed=data["completed"],
             no_show=data["no_show"],
             cancelled=data["cancelled"],
-            lead_days=_histogram(data["lead_days"]),
-            notice_hours=_histogram(data["notice_hours"]),
+            lead_days=data["lead_days"],
+            notice_hours=data["notice_hours"],
             hours={
-                int(hour): HourFigures(called, on_time, _histogram(waits), _histogram(times))
+                int(hour): HourFigures(called, on_time, waits, times)
                 for hour, (called, on_time, waits, times) in data["hours"].items()
             },
             languages={
                 language: LanguageFigures(*counts) for language, counts in data["languages"].items()
             },
+            services={int(service_id): counts for service_id, counts in data["services"].items()},
         )
 
 
-def _histogram_json(histogram: Counter) -> dict[str, int]:
+def _histogram_json(histogram: Histogram) -> dict[str, int]:
     return dict(histogram)
 
 
-def _histogram(data: Mapping[str, int]) -> Counter:
-    # An empty Counter takes a mapping as dict.update does: no loop in Python.
-    return Counter(data)
+def _count(histogram: Histogram, value: str) -> None:
+    histogram[value] = histogram.get(value, 0) + 1
 
 
-def sum_up(facts: Iterable[VisitFact], tz: ZoneInfo) -> dict[DayKey, DayFigures]:
-    """The facts summed up per local date of the visit, team, channel and services."""
+def add_counts(into: Histogram, other: Histogram) -> None:
+    """Add ``other``'s counts to ``into``."""
+    for value, count in other.items():
+        into[value] = into.get(value, 0) + count
+
+
+def sum_up(
+    facts: Iterable[VisitFact], tz: ZoneInfo, *, every_channel: bool = False
+) -> dict[DayKey, DayFigures]:
+    """The facts summed up per local date of the visit, team, channel and services; with
+    ``every_channel``, per date and team only (channel :data:`ALL_CHANNELS`, no services
+    in the key, the visits per service counted inside)."""
     days: dict[DayKey, DayFigures] = {}
     for fact in facts:
-        key = DayKey(
-            fact.starts_at.astimezone(tz).date(), fact.team_id, fact.channel, fact.service_ids
-        )
+        day = fact.starts_at.astimezone(tz).date()
+        if every_channel:
+            key = DayKey(day, fact.team_id, ALL_CHANNELS, ())
+        else:
+            key = DayKey(day, fact.team_id, fact.channel, fact.service_ids)
         figures = days.get(key)
         if figures is None:
             figures = days[key] = DayFigures()
         figures.add(fact, tz)
+        if every_channel:
+            figures.count_services(fact)
     return days

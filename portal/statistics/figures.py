@@ -9,7 +9,6 @@ without any has none (None), never a zero that would read as "no wait".
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,11 +17,14 @@ from zoneinfo import ZoneInfo
 
 from ..timeutil import CITY_TZ
 from .day_figures import (
+    ALL_CHANNELS,
     DayFigures,
     DayKey,
+    Histogram,
     HourFigures,
     LanguageFigures,
     VisitFact,
+    add_counts,
     histogram_median,
     sum_up,
 )
@@ -94,8 +96,8 @@ class _Period:
     completed: int = 0
     no_show: int = 0
     cancelled: int = 0
-    lead_days: Counter = field(default_factory=Counter)
-    notice_hours: Counter = field(default_factory=Counter)
+    lead_days: Histogram = field(default_factory=dict)
+    notice_hours: Histogram = field(default_factory=dict)
 
 
 def period_rows(days: Days, grouping: Grouping) -> list[PeriodRow]:
@@ -107,8 +109,8 @@ def period_rows(days: Days, grouping: Grouping) -> list[PeriodRow]:
         period.completed += figures.completed
         period.no_show += figures.no_show
         period.cancelled += figures.cancelled
-        period.lead_days.update(figures.lead_days)
-        period.notice_hours.update(figures.notice_hours)
+        add_counts(period.lead_days, figures.lead_days)
+        add_counts(period.notice_hours, figures.notice_hours)
     return [
         PeriodRow(
             first_day,
@@ -146,6 +148,12 @@ def service_rows(days: Days) -> list[CountRow]:
     """The visits per service (a visit for two services counts for each), most first."""
     services: dict[int, list[int]] = {}
     for key, figures in days.items():
+        if key.channel == ALL_CHANNELS:
+            for service_id, counted in figures.services.items():
+                counts = services.setdefault(service_id, [0, 0, 0, 0, 0])
+                for index, count in enumerate(counted):
+                    counts[index] += count
+            continue
         interpreter = sum(language.interpreter for language in figures.languages.values())
         for service_id in key.service_ids:
             counts = services.setdefault(service_id, [0, 0, 0, 0, 0])

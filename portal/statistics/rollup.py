@@ -2,7 +2,8 @@
 
 A day is rolled up once it has settled: :data:`SETTLE_DAYS` after it, when the reception
 steps and no-shows have long been recorded. Its visits are summed up per team, channel
-and set of services into :class:`~portal.models.StatisticsDay` rows, its shifts and booked
+and set of services into :class:`~portal.models.StatisticsDay` rows (and once more per
+team alone, channel ``*``: the rows the unfiltered page reads), its shifts and booked
 time per clerk into :class:`~portal.models.StatisticsStaffDay` rows, and the day is marked
 in :class:`~portal.models.StatisticsRolledDay`; from then on the page reads those few rows
 instead of the day's visits and shifts. Days not rolled up (the recent and coming ones, or every day
@@ -30,8 +31,8 @@ from ..models import (
 )
 from ..models.organisation import staff_in_teams
 from ..timeutil import CITY_TZ, end_of_local_day, local_today, start_of_local_day
-from .capacity import StaffDay, StaffDays, staff_days
-from .day_figures import DayFigures, DayKey, sum_up
+from .capacity import StaffDay, StaffDays, per_clerk, per_day, staff_days
+from .day_figures import ALL_CHANNELS, DayFigures, DayKey, sum_up
 from .facts import visit_facts
 from .work_facts import booked_spans, shift_facts
 
@@ -122,7 +123,7 @@ def roll_up(session: Session, now: datetime, grid: timedelta) -> int:
     for start in range(0, len(missing), CHUNK_DAYS):
         chunk = missing[start : start + CHUNK_DAYS]
         wanted = set(chunk)
-        figures = _summed_from_visits(session, chunk[0], chunk[-1], None)
+        figures = _summed_from_visits(session, chunk[0], chunk[-1], None, both=True)
         clerk_days = _summed_from_shifts(session, chunk[0], chunk[-1], None, grid)
         _write(
             session,
@@ -144,12 +145,22 @@ def roll_up_again(session: Session, first: date, last: date, now: datetime, grid
 
 
 def _summed_from_visits(
-    session: Session, first: date, last: date, team_ids: Sequence[int] | None
+    session: Session,
+    first: date,
+    last: date,
+    team_ids: Sequence[int] | None,
+    *,
+    every_channel: bool = False,
+    both: bool = False,
 ) -> dict[DayKey, DayFigures]:
+    """The visits of ``first``..``last`` summed up per channel and services, or per
+    team and day only (``every_channel``), or both kinds of rows (``both``)."""
     facts = visit_facts(
         session, start_of_local_day(first), end_of_local_day(last), team_ids=team_ids
     )
-    return sum_up(facts, CITY_TZ)
+    if both:
+        return sum_up(facts, CITY_TZ) | sum_up(facts, CITY_TZ, every_channel=True)
+    return sum_up(facts, CITY_TZ, every_channel=every_channel)
 
 
 def _summed_from_shifts(
@@ -176,39 +187,62 @@ def _rolled_days(session: Session, first: date, last: date) -> set[date]:
     )
 
 
-def clerk_day_figures(
+def _minute_sums():
+    return (
+        func.sum(StatisticsStaffDay.counter_minutes),
+        func.sum(StatisticsStaffDay.back_office_minutes),
+        func.sum(StatisticsStaffDay.reserved_minutes),
+        func.sum(StatisticsStaffDay.booked_minutes),
+        func.sum(StatisticsStaffDay.booked_reserved_minutes),
+    )
+
+
+def clerk_figures(
     session: Session,
     first: date,
     last: date,
     *,
     team_ids: Sequence[int] | None,
     grid: timedelta,
-) -> StaffDays:
-    """The shift and booked minutes per (date, clerk) of ``first``..``last`` for the
-    clerks now in ``team_ids`` (None: all): rolled-up rows where there are, the shifts and
-    visits of the other days summed up now."""
+) -> tuple[dict[date, StaffDay], dict[int, StaffDay]]:
+    """The shift and booked minutes of ``first``..``last`` of the clerks now in
+    ``team_ids`` (None: all), summed per date and per clerk: the rolled-up days summed by
+    the database, the shifts and visits of the other days summed up now."""
     rolled = _rolled_days(session, first, last)
-    days: StaffDays = {}
+    by_day: dict[date, StaffDay] = {}
+    by_clerk: dict[int, StaffDay] = {}
     if rolled:
-        query = select(StatisticsStaffDay).where(StatisticsStaffDay.day.between(first, last))
+        criteria = [
+            StatisticsStaffDay.day.between(first, last),
+            StatisticsStaffDay.day.in_(select(StatisticsRolledDay.day)),
+        ]
         if team_ids is not None:
-            query = query.where(StatisticsStaffDay.staff_id.in_(staff_in_teams(team_ids)))
-        for row in session.scalars(query):
-            if row.day in rolled:
-                days[(row.day, row.staff_id)] = StaffDay(
-                    row.counter_minutes,
-                    row.back_office_minutes,
-                    row.reserved_minutes,
-                    row.booked_minutes,
-                    row.booked_reserved_minutes,
-                )
+            criteria.append(StatisticsStaffDay.staff_id.in_(staff_in_teams(team_ids)))
+        for day, *minutes in session.execute(
+            select(StatisticsStaffDay.day, *_minute_sums())
+            .where(*criteria)
+            .group_by(StatisticsStaffDay.day)
+        ):
+            by_day[day] = StaffDay(*minutes)
+        for staff_id, *minutes in session.execute(
+            select(StatisticsStaffDay.staff_id, *_minute_sums())
+            .where(*criteria)
+            .group_by(StatisticsStaffDay.staff_id)
+        ):
+            by_clerk[staff_id] = StaffDay(*minutes)
     for run_first, run_last in _runs([day for day in _days(first, last) if day not in rolled]):
-        for key, minutes in _summed_from_shifts(
-            session, run_first, run_last, team_ids, grid
-        ).items():
-            if key[0] not in rolled:
-                days[key] = minutes
-    return days
+        live = {
+            key: minutes
+            for key, minutes in _summed_from_shifts(
+                session, run_first, run_last, team_ids, grid
+            ).items()
+            if key[0] not in rolled
+        }
+        for day, minutes in per_day(live).items():
+            by_day.setdefault(day, StaffDay()).merge(minutes)
+        for staff_id, minutes in per_clerk(live).items():
+            by_clerk.setdefault(staff_id, StaffDay()).merge(minutes)
+    return by_day, by_clerk
 
 
 def day_figures(
@@ -224,6 +258,9 @@ def day_figures(
     and the channel: the rolled-up rows of the days that have them, the visits of the
     others summed up now."""
     rolled = _rolled_days(session, first, last)
+    # Unfiltered, one row per team and day holds everything; filtered, the rows per
+    # channel and set of services.
+    every_channel = service_id is None and channel is None
     figures: dict[DayKey, DayFigures] = {}
     if rolled:
         query = select(
@@ -235,8 +272,12 @@ def day_figures(
         ).where(StatisticsDay.day.between(first, last))
         if team_ids is not None:
             query = query.where(StatisticsDay.team_id.in_(list(team_ids)))
-        if channel is not None:
+        if every_channel:
+            query = query.where(StatisticsDay.channel == ALL_CHANNELS)
+        elif channel is not None:
             query = query.where(StatisticsDay.channel == channel)
+        else:
+            query = query.where(StatisticsDay.channel != ALL_CHANNELS)
         for row in session.execute(query):
             if row.day not in rolled:
                 continue
@@ -244,14 +285,17 @@ def day_figures(
             if service_id is None or service_id in key.service_ids:
                 figures[key] = DayFigures.from_json(row.figures)
     for run_first, run_last in _runs([day for day in _days(first, last) if day not in rolled]):
-        for key, summed in _summed_from_visits(session, run_first, run_last, team_ids).items():
+        summed = _summed_from_visits(
+            session, run_first, run_last, team_ids, every_channel=every_channel
+        )
+        for key, day_sum in summed.items():
             if key.day in rolled:
                 continue
             if channel is not None and key.channel != channel:
                 continue
             if service_id is not None and service_id not in key.service_ids:
                 continue
-            figures[key] = summed
+            figures[key] = day_sum
     return figures
 
 

@@ -43,7 +43,7 @@ def build_tables(chosen: StatisticsFilter, member: StaffMember) -> Tables:
     language = current_language()
     wait_rows = waits(db.session, chosen.first, chosen.last, _service_ids(chosen, team_ids))
     # The names of every service the tables mention, in one query.
-    named = {sid for key in days for sid in key.service_ids}
+    named = {sid for key, day in days.items() for sid in (*key.service_ids, *day.services)}
     named |= {row.service_id for row in wait_rows}
     service_names = {
         service.id: service.name(language)

@@ -18,7 +18,7 @@ from ..timeutil import CITY_TZ, end_of_local_day, start_of_local_day
 from .capacity import capacity_rows, person_hours
 from .dossier_figures import dossier_rows
 from .filters import StatisticsFilter
-from .rollup import clerk_day_figures
+from .rollup import clerk_figures
 from .work_facts import dossier_facts, invitation_facts
 
 # (title, column titles, rows of cells), as every table of the page.
@@ -40,10 +40,10 @@ def work_tables(
 ) -> dict[str, Table]:
     """The capacity, hours, dossier and invitation tables of the chosen period and teams."""
     start, end = start_of_local_day(chosen.first), end_of_local_day(chosen.last)
-    clerk_days = clerk_day_figures(
+    by_day, by_clerk = clerk_figures(
         db.session, chosen.first, chosen.last, team_ids=team_ids, grid=booking_grid()
     )
-    capacity = capacity_rows(clerk_days, chosen.grouping)
+    capacity = capacity_rows(by_day, chosen.grouping)
     teams = _teams(team_ids)
     people = _people(team_ids)
     language = current_language()
@@ -95,7 +95,7 @@ def work_tables(
                     share_cell(row.counter_share),
                     f"{teams[people[row.staff_id].team_id].counter_target_percent}%",
                 ]
-                for row in person_hours(clerk_days)
+                for row in person_hours(by_clerk)
                 if row.staff_id in people
             ],
         ),

@@ -10,6 +10,8 @@ from portal.statistics.capacity import (
     BookedSpan,
     ShiftFact,
     capacity_rows,
+    per_clerk,
+    per_day,
     person_hours,
     staff_days,
 )
@@ -53,23 +55,23 @@ def test_capacity_offered_reserved_and_booked_per_week():
         _visit(2, tuesday, 10, 30, 45),  # 15 minutes run past the shift's end
     ]
     days = staff_days(shifts, booked, CITY_TZ, GRID)
-    week, later = capacity_rows(days, Grouping.WEEK)
+    week, later = capacity_rows(per_day(days), Grouping.WEEK)
     assert week.first_day == MONDAY
     assert (week.offered_hours, week.reserved_hours) == (5.0, 0.5)
     # 30 + 30 + 30 (of 45) minutes = 1.5 hours; 15 of them in reserved time.
     assert (week.booked_hours, week.booked_reserved_hours) == (1.5, 0.2)
     assert week.booked_share == 0.3
     assert (later.first_day, later.offered_hours, later.booked_share) == (next_monday, 1.0, 0.0)
-    per_day = capacity_rows(days, Grouping.DAY)
-    assert [row.first_day for row in per_day] == [MONDAY, tuesday, next_monday]
-    assert capacity_rows(staff_days([], booked, CITY_TZ, GRID), Grouping.WEEK) == []
+    daily = capacity_rows(per_day(days), Grouping.DAY)
+    assert [row.first_day for row in daily] == [MONDAY, tuesday, next_monday]
+    assert capacity_rows(per_day(staff_days([], booked, CITY_TZ, GRID)), Grouping.WEEK) == []
 
 
 def test_a_shift_over_the_night_of_the_clock_change_counts_real_hours():
     # Sunday 29 March 2026: the clocks go forward at 02:00; 01:00-04:00 is two hours.
     sunday = date(2026, 3, 29)
     shifts = [ShiftFact(1, True, _at(sunday, 1), _at(sunday, 4), 0)]
-    (row,) = capacity_rows(staff_days(shifts, [], CITY_TZ, GRID), Grouping.DAY)
+    (row,) = capacity_rows(per_day(staff_days(shifts, [], CITY_TZ, GRID)), Grouping.DAY)
     assert row.offered_hours == 2.0
 
 
@@ -80,7 +82,7 @@ def test_hours_per_person():
         ShiftFact(1, False, _at(MONDAY, 16), _at(MONDAY, 19)),
         ShiftFact(2, False, _at(MONDAY, 9), _at(MONDAY, 10, 30)),
     ]
-    first, second = person_hours(staff_days(shifts, [], CITY_TZ, GRID))
+    first, second = person_hours(per_clerk(staff_days(shifts, [], CITY_TZ, GRID)))
     assert (first.staff_id, first.counter_hours, first.back_office_hours) == (1, 3.0, 6.0)
     assert first.counter_share == 0.333
     assert (second.counter_hours, second.back_office_hours, second.counter_share) == (

@@ -14,8 +14,11 @@ from portal.statistics.figures import (
     by_language,
     by_period,
     by_service,
+    hour_rows,
+    language_rows,
     period_rows,
     period_start,
+    service_rows,
 )
 from portal.timeutil import CITY_TZ, local_datetime
 
@@ -133,3 +136,16 @@ def test_medians_from_histograms_and_the_days_figures_kept_as_json():
     # Kept apart by day, channel and set of services: Friday's (1,) and (1, 2) visits.
     assert {(key.day, key.service_ids) for key in days} >= {(FRIDAY, (1,)), (FRIDAY, (1, 2))}
     assert by_period(FACTS, Grouping.WEEK, CITY_TZ) == period_rows(again, Grouping.WEEK)
+
+
+def test_the_rows_of_every_channel_give_the_same_tables():
+    every = sum_up(FACTS, CITY_TZ, every_channel=True)
+    assert all(key.channel == "*" and key.service_ids == () for key in every)
+    stored = {
+        key: DayFigures.from_json(json.loads(json.dumps(figures.to_json())))
+        for key, figures in every.items()
+    }
+    assert service_rows(stored) == by_service(FACTS)
+    assert language_rows(stored) == by_language(FACTS)
+    assert hour_rows(stored) == by_hour(FACTS, CITY_TZ)
+    assert period_rows(stored, Grouping.DAY) == by_period(FACTS, Grouping.DAY, CITY_TZ)
