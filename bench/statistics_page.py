@@ -1,5 +1,5 @@
-"""Benchmark of the statistics page (portal/statistics): a year of visits of a city the
-demo's size, and of a city ten times its size, per week, every team.
+"""Benchmark of the statistics page (portal/statistics): a year per week, every team, of
+the demo city itself (its past year), of a city the demo's size and of one ten times it.
 
     .venv/bin/python bench/statistics_page.py [--database-folder DIR] [--repeat N]
 
@@ -25,10 +25,11 @@ from time import perf_counter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from bench.availability import count_queries, median_ms
 from portal import create_app
+from portal.demo import load_demo
 from portal.extensions import db
 from portal.models import Appointment, AppointmentService, StaffMember, StaffRole
 from portal.statistics import figures
@@ -110,12 +111,19 @@ def build(session, clerks: int, seed: int = 1) -> int:
     return len(rows)
 
 
-def measure(url: str, clerks: int, repeat: int) -> str:
-    """Build one city and time its year of figures; its line of the table."""
+def measure(url: str, clerks: int | None, repeat: int) -> str:
+    """Build one city (``clerks`` None: the demo city itself, with its past year) and
+    time its year of figures; its line of the table."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
-        visits = build(db.session, clerks)
+        if clerks is None:
+            load_demo(db.session, local_today(utcnow()), utcnow())
+            db.session.commit()
+            visits = db.session.scalar(select(func.count()).select_from(Appointment))
+            clerks = db.session.scalar(select(func.count()).select_from(StaffMember))
+        else:
+            visits = build(db.session, clerks)
         admin = db.session.scalars(select(StaffMember)).first()
         admin.role = StaffRole.ADMIN
         db.session.commit()
@@ -149,7 +157,7 @@ def measure(url: str, clerks: int, repeat: int) -> str:
             live_tables = median_ms(tables, repeat)
             live_queries = count_queries(tables)
             started = perf_counter()
-            rolled_days = roll_up(db.session, utcnow())
+            rolled_days = roll_up(db.session, utcnow(), timedelta(minutes=15))
             db.session.commit()
             roll_up_ms = (perf_counter() - started) * 1000
             line = (
@@ -173,7 +181,7 @@ def main() -> None:
     folder = args.database_folder or tempfile.mkdtemp(prefix="bench-statistics-")
     lines = [
         measure(f"sqlite:///{folder}/city_{clerks}.sqlite3", clerks, args.repeat)
-        for clerks in (42, 420)
+        for clerks in (None, 42, 420)
     ]
     print(f"\na year per week, every team; SQLite; median of {args.repeat} runs\n")
     print(
