@@ -204,7 +204,7 @@ def test_a_cell_a_spreadsheet_would_run_is_neutralised(app, stats_city):
 
 def test_the_purge_and_an_erasure_leave_the_figures_as_they_were(app, stats_city):
     planner = _client(app, "planner")
-    tables = ("periods", "notice", "hall", "services", "waits", "languages")
+    tables = ("periods", "notice", "hall", "services", "waits", "languages", "capacity", "people")
     before = {table: _csv(planner, table) for table in tables}
     purge(db.session, local_datetime(MONDAY, time(7, 30)), retention=timedelta(0))
     data = find_person(db.session, PersonQuery("b@example.org", ""))
