@@ -10,13 +10,17 @@ POT := translations/messages.pot
         compile-messages bench clean
 
 ## run: install, migrate, load the demo data into an empty database, serve on :5000
-# In development mails are written to instance/mail/ and listed at /dev/mail.
+# (`PORT=5050 make run` serves on :5050, and the links in the mails follow unless
+# PORTAL_BASE_URL says otherwise). In development mails are written to instance/mail/ and
+# listed at /dev/mail.
+RUN_PORT := $(or $(PORT),5000)
 run: export PORTAL_MAIL_BACKEND ?= file
 run: export PORTAL_DEV_MAILBOX ?= true
 run: install compile-messages
 	$(BIN)/flask --app portal db upgrade
 	$(BIN)/flask --app portal demo --if-empty
-	$(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
+	PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://127.0.0.1:$(RUN_PORT)}" \
+	  $(BIN)/flask --app portal run --host 127.0.0.1 --port $(RUN_PORT)
 
 ## serve: install, migrate and serve with gunicorn the way production does (gunicorn.conf.py)
 # on http://127.0.0.1:8000 (PORT, PORTAL_BIND, PORTAL_WEB_WORKERS, … change it). No demo
