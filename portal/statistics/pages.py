@@ -17,6 +17,7 @@ import io
 from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import RTL_LANGUAGES, current_language
@@ -55,7 +56,11 @@ def _page(chosen: StatisticsFilter, member: StaffMember, tables: Tables | None):
 
 def _services_of(member: StaffMember) -> list[Service]:
     """The services the member may filter on (their teams')."""
-    query = select(Service).order_by(Service.team_id, Service.position, Service.id)
+    query = (
+        select(Service)
+        .options(selectinload(Service.texts))
+        .order_by(Service.team_id, Service.position, Service.id)
+    )
     scope = team_scope(member)
     if scope is not None:
         query = query.where(Service.team_id.in_(scope))

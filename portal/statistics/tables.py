@@ -5,6 +5,7 @@ free times. Each table is also a CSV file and a sheet of the Excel workbook."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import _, current_language
@@ -47,7 +48,9 @@ def build_tables(chosen: StatisticsFilter, member: StaffMember) -> Tables:
     named |= {row.service_id for row in wait_rows}
     service_names = {
         service.id: service.name(language)
-        for service in db.session.scalars(select(Service).where(Service.id.in_(named)))
+        for service in db.session.scalars(
+            select(Service).where(Service.id.in_(named)).options(selectinload(Service.texts))
+        )
     }
     outcome_titles = [_("Geboekt"), _("Gekomen"), _("Niet gekomen"), _("Geannuleerd")]
     tables: Tables = {
