@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 
 from ..availability import closed_days
 from ..booking.settings import BookingSettings
-from ..models import Absence, AbsenceKind, Closure, ClosureKind, Shift, ShiftKind, StaffMember
+from ..models import Absence, AbsenceKind, Closure, Shift, ShiftKind, StaffMember
 from ..timeutil import local_datetime, start_of_local_day, to_local
-from . import data, texts
 from .bulk import insert_rows
+from .city_days import city_day_closures
 from .history_visits import PastShift, VisitCounts, add_visits
 from .history_waits import add_first_free_records
 
@@ -105,18 +105,9 @@ def _past_city_days(session: Session, start: date, first: date) -> None:
             select(Closure.starts_on).where(Closure.filter_overlapping_days(start, first))
         )
     )
-    for year in range(start.year, first.year + 1):
-        for month, day, dutch, english in data.CITY_DAYS:
-            closing = date(year, month, day)
-            if start <= closing < first and closing not in held:
-                session.add(
-                    Closure(
-                        starts_on=closing,
-                        ends_on=closing,
-                        kind=ClosureKind.CITY_DAY,
-                        reasons=texts.city_day_names(month, day, dutch, english),
-                    )
-                )
+    for closure in city_day_closures(range(start.year, first.year + 1)):
+        if start <= closure.starts_on < first and closure.starts_on not in held:
+            session.add(closure)
 
 
 def _past_absences(session, rng, staff, start: date, first: date, closed: set[date]):

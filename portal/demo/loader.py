@@ -25,8 +25,6 @@ from ..models import (
     AppointmentService,
     AppointmentStatus,
     Channel,
-    Closure,
-    ClosureKind,
     Counter,
     CounterNeed,
     OpeningBlock,
@@ -50,6 +48,7 @@ from ..scheduling.rota_turns import turn_kind
 from ..staff.accounts import hash_password
 from ..timeutil import local_datetime, to_local
 from . import data, texts
+from .city_days import city_day_closures
 from .dossiers import load_dossiers
 from .history import HistorySummary, load_history
 from .keywords import service_keywords
@@ -143,17 +142,7 @@ def _opening_hours(session: Session) -> None:
 
 def _city_days(session: Session, today: date) -> None:
     """The city's own closing days, this year and the next two."""
-    for year in range(today.year, today.year + 3):
-        for month, day, dutch, english in data.CITY_DAYS:
-            closing = date(year, month, day)
-            session.add(
-                Closure(
-                    starts_on=closing,
-                    ends_on=closing,
-                    kind=ClosureKind.CITY_DAY,
-                    reasons=texts.city_day_names(month, day, dutch, english),
-                )
-            )
+    session.add_all(city_day_closures(range(today.year, today.year + 3)))
 
 
 def _services(session: Session, teams: dict[str, Team]) -> list[Service]:

@@ -10,7 +10,7 @@ without any has none (None), never a zero that would read as "no wait".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -20,7 +20,6 @@ from .day_figures import (
     ALL_CHANNELS,
     DayFigures,
     DayKey,
-    Histogram,
     HourFigures,
     LanguageFigures,
     VisitFact,
@@ -90,21 +89,12 @@ def period_start(day: date, grouping: Grouping) -> date:
     return day
 
 
-@dataclass
-class _Period:
-    booked: int = 0
-    completed: int = 0
-    no_show: int = 0
-    cancelled: int = 0
-    lead_days: Histogram = field(default_factory=dict)
-    notice_hours: Histogram = field(default_factory=dict)
-
-
 def period_rows(days: Days, grouping: Grouping) -> list[PeriodRow]:
     """The visits per period of their own date, in date order."""
-    periods: dict[date, _Period] = {}
+    periods: dict[date, DayFigures] = {}
     for key, figures in days.items():
-        period = periods.setdefault(period_start(key.day, grouping), _Period())
+        # Only the counts and the two histograms of the period are summed.
+        period = periods.setdefault(period_start(key.day, grouping), DayFigures())
         period.booked += figures.booked
         period.completed += figures.completed
         period.no_show += figures.no_show
