@@ -114,11 +114,7 @@ def roll_up(session: Session, now: datetime, grid: timedelta) -> int:
     first = _first_day(session)
     if first is None or first > last:
         return 0
-    done = set(
-        session.scalars(
-            select(StatisticsRolledDay.day).where(StatisticsRolledDay.day.between(first, last))
-        )
-    )
+    done = _rolled_days(session, first, last)
     missing = [day for day in _days(first, last) if day not in done]
     for start in range(0, len(missing), CHUNK_DAYS):
         chunk = missing[start : start + CHUNK_DAYS]
