@@ -34,11 +34,19 @@ babel = Babel()
 login_manager = LoginManager()
 
 
+def _unicode_lower(value):
+    """SQL ``lower()`` for every alphabet (SQLite's own only lowers A-Z)."""
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Make SQLite enforce foreign keys and wait for a lock instead of failing at once."""
+    """Make SQLite enforce foreign keys, wait for a lock instead of failing at once, and
+    lower every alphabet's letters in ``lower()`` as PostgreSQL does (a name search for
+    "élodie" or "дмитрий" finds "Élodie" and "Дмитрий")."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)

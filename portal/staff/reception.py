@@ -26,6 +26,7 @@ from ..i18n import _l
 from ..models import Appointment, AuditAction, StaffMember
 from ..models.appointments import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from ..notifications.summary import local_date, local_time
+from ..privacy.person import PersonQuery
 from ..timeutil import end_of_local_day, local_today, start_of_local_day, to_local, utcnow
 from . import blueprint
 from .access import (
@@ -44,6 +45,8 @@ MIN_NAME_LENGTH = 2
 NAME_SEARCH_DAYS_BACK = 7
 NAME_SEARCH_DAYS_AHEAD = 60
 MAX_RESULTS = 50
+# A phone number as people type it: digits, spaces, + / . - ( ).
+_PHONE_LIKE = re.compile(r"\+?[\d\s./()\-]+")
 # A pasted manage link: /afspraak/beheer/<token>[/...].
 _MANAGE_LINK = re.compile(r"/beheer/([A-Za-z0-9_-]{20,64})")
 _REFERENCE_SET = frozenset(REFERENCE_ALPHABET)
@@ -65,8 +68,8 @@ STAGE_LABELS = {
 
 @dataclass
 class SearchOutcome:
-    """What a search found: the visits, how (``reference`` or ``name``), and whether the
-    query was too short to search by name."""
+    """What a search found: the visits, how (``reference``, ``contact`` or ``name``), and
+    whether the query was too short to search by name."""
 
     query: str
     by: str | None = None
@@ -158,15 +161,58 @@ def _by_name(
     return visits[:MAX_RESULTS], len(visits) > MAX_RESULTS
 
 
+def contact_query(text: str) -> PersonQuery | None:
+    """The e-mail address or phone number ``text`` is, or None when it is neither (a
+    phone: only digits and the usual separators, enough digits to find anyone)."""
+    if "@" in text and " " not in text:
+        return PersonQuery(email=text)
+    if _PHONE_LIKE.fullmatch(text):
+        query = PersonQuery(phone=text)
+        return query if query.usable else None
+    return None
+
+
+def _by_contact(
+    session: Session, member: StaffMember, query: PersonQuery, now: datetime
+) -> tuple[list[Appointment], bool]:
+    """Visits booked with this e-mail address or phone number (the phone compared by its
+    digits, however it was typed), in the name search's weeks; and whether more were cut
+    off."""
+    today = local_today(now)
+    first = start_of_local_day(today - timedelta(days=NAME_SEARCH_DAYS_BACK))
+    last = end_of_local_day(today + timedelta(days=NAME_SEARCH_DAYS_AHEAD))
+    contact = (
+        func.lower(Appointment.email) == query.email
+        if query.email
+        else Appointment.phone.is_not(None)
+    )
+    candidates = session.execute(
+        select(Appointment.id, Appointment.email, Appointment.phone)
+        .where(filter_visible_visits(member), contact, Appointment.filter_between(first, last))
+        .order_by(Appointment.starts_at, Appointment.id)
+    ).all()
+    ids = [row.id for row in candidates if query.matches(row.email, row.phone)]
+    visits = list(
+        session.scalars(_visits_query(member).where(Appointment.id.in_(ids[: MAX_RESULTS + 1])))
+    )
+    return visits[:MAX_RESULTS], len(ids) > MAX_RESULTS
+
+
 def search_visits(
     session: Session, member: StaffMember, query: str, now: datetime
 ) -> SearchOutcome:
     """Find visits for a cleaned ``query``: a manage link or a reference first (a name
-    that looks like a reference still falls back to the name search), then the name."""
+    that looks like a reference still falls back to the name search), then an e-mail
+    address or phone number, then the name."""
     outcome = SearchOutcome(query=query)
     visits = _by_manage_link(session, member, query) or _by_reference(session, member, query)
     if visits:
         outcome.by, outcome.visits = "reference", visits
+        return outcome
+    contact = contact_query(query)
+    if contact is not None:
+        outcome.by = "contact"
+        outcome.visits, outcome.truncated = _by_contact(session, member, contact, now)
         return outcome
     if len(query) < MIN_NAME_LENGTH:
         outcome.too_short = True

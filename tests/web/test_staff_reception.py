@@ -116,7 +116,7 @@ def _audit_count(demo_app, subject: str, role: str) -> int:
 
 def test_the_search_page_has_one_labelled_autofocused_field(staff_client):
     page = staff_client("reception").get(SEARCH).get_data(as_text=True)
-    assert '<label for="q">Referentie, QR-code of naam</label>' in page
+    assert '<label for="q">Referentie, QR-code, naam, e-mailadres of telefoonnummer</label>' in page
     assert re.search(r'<input type="search" id="q" name="q"[^>]*autofocus', page)
     assert "Geen afspraken gevonden" not in page
 
