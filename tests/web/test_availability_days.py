@@ -131,7 +131,7 @@ def test_plain_sql_writes_name_their_days_or_change_everything(kept_city):
 def test_after_a_booking_only_its_day_is_read_again(kept_city, app):
     service_id, first, last, settings = kept_city
     kept = _kept(service_id, first, last)
-    other_day, booked_day = first, first + timedelta(days=3)
+    other_day, booked_day = first, open_weekday(first + timedelta(days=3))
     other_slots = kept.table.slots(other_day)
     start = kept.on(booked_day).slots()[0].start
     visit = _book(service_id, start, settings)
