@@ -29,15 +29,33 @@
     return (number < 10 ? "0" : "") + number;
   }
 
-  /* ISO 8601 with the browser's offset ("2026-12-07T10:30:00+01:00"): the server turns it
-   * into the right moment whatever zone the browser runs in. */
-  function isoWithOffset(moment) {
-    var offset = -moment.getTimezoneOffset();
-    var sign = offset >= 0 ? "+" : "-";
-    var absolute = Math.abs(offset);
+  /* The calendar runs on the city's wall clock, whatever zone the browser is set to: the
+   * feed's times ("2026-12-07T10:30:00+01:00", Brussels) lose their offset before the
+   * component sees them, so a visit at 10:30 stands at 10:30 on the time axis; what goes
+   * back to the server is the wall-clock time without an offset, which the server reads
+   * as Brussels time. (With the offset kept, a browser set to UTC drew every visit an hour
+   * early and moved a dropped visit an hour late.) */
+  var OFFSET = /([+-]\d{2}:\d{2}|Z)$/;
+
+  function cityWallClock(text) {
+    return typeof text === "string" ? text.replace(OFFSET, "") : text;
+  }
+
+  function wallClockIso(moment) {
     return moment.getFullYear() + "-" + pad(moment.getMonth() + 1) + "-" + pad(moment.getDate()) +
-      "T" + pad(moment.getHours()) + ":" + pad(moment.getMinutes()) + ":" + pad(moment.getSeconds()) +
-      sign + pad(Math.floor(absolute / 60)) + ":" + pad(absolute % 60);
+      "T" + pad(moment.getHours()) + ":" + pad(moment.getMinutes()) + ":" + pad(moment.getSeconds());
+  }
+
+  function browserOnCityTime() {
+    try {
+      var now = new Date();
+      var city = new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Europe/Brussels", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+      }).format(now);
+      return city === pad(now.getHours()) + ":" + pad(now.getMinutes());
+    } catch (problem) {
+      return false;
+    }
   }
 
   function shownHere(event) {
@@ -50,8 +68,8 @@
 
   function loadEvents(fetchInfo) {
     var address = new URL(config.eventsUrl, window.location.href);
-    address.searchParams.set("start", isoWithOffset(fetchInfo.start));
-    address.searchParams.set("end", isoWithOffset(fetchInfo.end));
+    address.searchParams.set("start", wallClockIso(fetchInfo.start));
+    address.searchParams.set("end", wallClockIso(fetchInfo.end));
     return fetch(address.toString(), {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
@@ -62,6 +80,8 @@
       return response.json();
     }).then(function (events) {
       return events.filter(shownHere).map(function (event) {
+        event.start = cityWallClock(event.start);
+        event.end = cityWallClock(event.end);
         // The component keeps only known fields: carry the visit's page along.
         if (event.url) {
           event.extendedProps = event.extendedProps || {};
@@ -103,7 +123,7 @@
       },
       body: JSON.stringify({
         visit_id: Number(info.event.id),
-        start: isoWithOffset(info.event.start),
+        start: wallClockIso(info.event.start),
         staff_id: staffId,
       }),
     }).then(readAnswer).then(function (body) {
@@ -133,7 +153,8 @@
     slotEventOverlap: false,
     snapDuration: { minutes: config.gridMinutes },
     height: "auto",
-    nowIndicator: true,
+    // The "now" line follows the browser's clock: shown only when that is Brussels time.
+    nowIndicator: browserOnCityTime(),
     allDayContent: texts.allDay,
     editable: false,
     // Only the visits the feed marks "startEditable" can be dragged; none can be resized.

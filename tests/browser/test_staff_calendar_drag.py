@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -127,12 +128,28 @@ def _drag(page, event, minutes: int) -> None:
     page.mouse.up()
 
 
-def test_clerk_drags_a_visit_to_a_later_time(live_server, browser, screenshots):
-    """Day view of the clerk's team on a future weekday: dragging a visit down to a free
-    time of the same clerk moves it (the database says so) and queues the moved mail."""
+# The pixels of one minute on the time axis, and where 08:00 (the axis' first slot) is.
+_AXIS = """(reference) => {
+    const main = document.querySelector('.ec-main');
+    const slot = parseFloat(getComputedStyle(main).getPropertyValue('--ec-slot-height'));
+    const event = [...document.querySelectorAll('.ec-event')]
+        .find((node) => node.textContent.includes(reference));
+    const column = event.closest('.ec-events, .ec-day, .ec-col')
+        || event.parentElement;
+    return {perMinute: slot / 30, eventTop: event.getBoundingClientRect().top,
+            columnTop: column.getBoundingClientRect().top};
+}"""
+
+
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "UTC", "America/New_York"])
+def test_clerk_drags_a_visit_to_a_later_time(live_server, browser, screenshots, zone):
+    """Day view of the clerk's team on a future weekday, in a browser set to Brussels, UTC
+    or New York time: the visit stands at its Brussels time on the time axis, and dragging
+    it down to a free time of the same clerk moves it to that Brussels time (the database
+    says so) and queues the moved mail."""
     plan = _plan_drag(live_server)
     context = browser.new_context(
-        viewport={"width": 1400, "height": 900}, locale="nl-BE", timezone_id="Europe/Brussels"
+        viewport={"width": 1400, "height": 900}, locale="nl-BE", timezone_id=zone
     )
     context.set_default_timeout(15_000)
     try:
@@ -142,6 +159,11 @@ def test_clerk_drags_a_visit_to_a_later_time(live_server, browser, screenshots):
         page.goto(live_server(f"/medewerkers/agenda?view=day&date={day}&by=team&id={plan.team_id}"))
         event = page.locator(".ec-event", has_text=plan.reference)
         event.wait_for(state="visible")
+        axis = page.evaluate(_AXIS, plan.reference)
+        local_start = to_local(plan.starts_at)
+        minutes_from_eight = (local_start.hour - 8) * 60 + local_start.minute
+        drawn = (axis["eventTop"] - axis["columnTop"]) / axis["perMinute"]
+        assert abs(drawn - minutes_from_eight) < 10, (zone, drawn, minutes_from_eight)
         # The visit near the top of the window: the target below it stays in view.
         page.evaluate("(top) => window.scrollBy(0, top - 150)", event.bounding_box()["y"])
         minutes = int((plan.target - plan.starts_at).total_seconds() // 60)
@@ -150,7 +172,7 @@ def test_clerk_drags_a_visit_to_a_later_time(live_server, browser, screenshots):
         status = page.locator("#calendar-status")
         assert "calendar-status-success" in status.get_attribute("class"), status.inner_text()
         assert plan.reference in status.inner_text()
-        screenshot(page, screenshots, "staff-calendar-drag")
+        screenshot(page, screenshots, f"staff-calendar-drag-{zone.replace('/', '-')}")
     finally:
         context.close()
 
