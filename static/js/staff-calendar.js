@@ -106,6 +106,28 @@
     });
   }
 
+  /* The list under the grid, read again from the server after a move: the page's own
+   * address gives the same list with the visit at its new time. Kept as it was when
+   * the page cannot be read (the status line already said the move went through). */
+  function refreshList() {
+    var list = document.querySelector(".calendar-list");
+    if (!list || !window.DOMParser) {
+      return;
+    }
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.text();
+      }).then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".calendar-list");
+        if (fresh) {
+          list.replaceChildren.apply(list, Array.prototype.slice.call(fresh.childNodes));
+        }
+      }).catch(function () { /* the list stays; reloading the page shows the new time */ });
+  }
+
   function moveVisit(info) {
     var staffId = null;
     if (config.by !== "counter") {
@@ -129,6 +151,7 @@
     }).then(readAnswer).then(function (body) {
       say(body.message, "success");
       calendar.refetchEvents();
+      refreshList();
     }).catch(function (problem) {
       info.revert();
       say(problem && problem.message ? problem.message : texts.moveFailed, "error");

@@ -172,6 +172,10 @@ def test_clerk_drags_a_visit_to_a_later_time(live_server, browser, screenshots, 
         status = page.locator("#calendar-status")
         assert "calendar-status-success" in status.get_attribute("class"), status.inner_text()
         assert plan.reference in status.inner_text()
+        # The list under the grid shows the visit at its new time, without a reload.
+        new_time = to_local(plan.target).strftime("%H:%M")
+        row = page.locator(".calendar-list tr", has_text=plan.reference)
+        row.locator("time", has_text=new_time).wait_for(state="visible")
         screenshot(page, screenshots, f"staff-calendar-drag-{zone.replace('/', '-')}")
     finally:
         context.close()
