@@ -44,6 +44,7 @@ from .access import (
     roles_required,
     visible_teams,
 )
+from .clerk_refusal import clerk_refusal
 from .on_behalf_forms import StaffContactForm
 from .operations import (
     book_for_resident,
@@ -207,6 +208,12 @@ def _clerk(value: str | None, choice: StaffChoice, start: datetime) -> StaffMemb
     return member
 
 
+def _why_not(clerk: StaffMember, choice: StaffChoice, start: datetime, now: datetime):
+    """Why ``clerk`` cannot take the chosen visit at ``start`` (None: no reason of theirs)."""
+    end = start + visit_duration(choice.services, choice.persons)
+    return clerk_refusal(db.session, clerk, choice.services, start, end, now)
+
+
 def _clerks_free(slots: list[FreeSlot]) -> list[StaffMember]:
     """The people free at one or more of ``slots``, by name."""
     ids = {staff_id for slot in slots for staff_id in slot.staff_ids}
@@ -302,6 +309,8 @@ def book_details():
         )
         if slot is None or (clerk is not None and clerk.id not in slot.staff_ids):
             message, status = _("Dit tijdstip is niet (meer) vrij. Kies een ander tijdstip."), 409
+            if slot is not None:
+                message = _why_not(clerk, choice, start, now) or message
     return render_template(
         "staff/book_details.html",
         form=form,

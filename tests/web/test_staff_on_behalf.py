@@ -391,3 +391,34 @@ def test_the_same_form_sent_twice_books_one_visit(staff, demo_app, booked):
     assert second.status_code == 302
     assert second.headers["Location"] == first.headers["Location"]
     assert len(_audit(demo_app, visit_id, "visit.book")) == 1
+
+
+def test_a_busy_clerk_is_refused_with_the_reason(staff, demo_app):
+    """A time some clerk is free at, asked with a clerk who has a visit then: the page
+    says that clerk already has a visit, not a bare "not free"."""
+    with demo_app.app_context():
+        settings = BookingSettings.from_config(demo_app.config)
+        visits = db.session.scalars(
+            select(Appointment)
+            .where(Appointment.status == "confirmed", Appointment.starts_at > DEMO_NOW)
+            .order_by(Appointment.starts_at)
+            .limit(200)
+        ).all()
+        for visit in visits:
+            services = visit.services
+            slot = free_slot_at(
+                db.session, services, 1, visit.starts_at, DEMO_NOW, settings, for_staff=True
+            )
+            if slot is not None and visit.staff_id not in slot.staff_ids:
+                chosen = ([service.id for service in services], visit.starts_at, visit.staff)
+                break
+        else:
+            raise AssertionError("no demo visit whose time another clerk has free")
+        service_ids, start, clerk = chosen
+        name = clerk.name
+    query = _query(service_ids, start=start.isoformat(), staff_id=clerk.id)
+    response = staff("reception").get(f"{DETAILS}?{query}")
+    assert response.status_code == 409
+    assert f"{html.escape(name)} heeft op dat moment al een afspraak." in response.get_data(
+        as_text=True
+    )
