@@ -269,8 +269,13 @@ def book_details():
     choice = _choice(request.args)
     now = utcnow()
     start = _start(request.args.get("start"), choice, now)
-    clerk = _clerk(request.args.get("staff_id"), choice, start)
+    # The clerk comes from step 2 (the query string), or from this page's own choice.
+    asked = request.form.get("staff_id") if request.method == "POST" else None
+    clerk = _clerk(request.args.get("staff_id") if asked is None else asked, choice, start)
     settings = BookingSettings.current()
+    slot = free_slot_at(
+        db.session, choice.services, choice.persons, start, now, settings, for_staff=True
+    )
     form = StaffContactForm(phone_required=is_call_back(choice.services))
     message, status = None, 200
     if form.validate_on_submit():
@@ -303,14 +308,10 @@ def book_details():
             return redirect(url_for("staff.booking_printout", visit_id=visit.id))
     elif request.method == "POST":
         status = 400
-    else:
-        slot = free_slot_at(
-            db.session, choice.services, choice.persons, start, now, settings, for_staff=True
-        )
-        if slot is None or (clerk is not None and clerk.id not in slot.staff_ids):
-            message, status = _("Dit tijdstip is niet (meer) vrij. Kies een ander tijdstip."), 409
-            if slot is not None:
-                message = _why_not(clerk, choice, start, now) or message
+    elif slot is None or (clerk is not None and clerk.id not in slot.staff_ids):
+        message, status = _("Dit tijdstip is niet (meer) vrij. Kies een ander tijdstip."), 409
+        if slot is not None:
+            message = _why_not(clerk, choice, start, now) or message
     return render_template(
         "staff/book_details.html",
         form=form,
@@ -318,10 +319,11 @@ def book_details():
         start=start,
         end=start + visit_duration(choice.services, choice.persons),
         clerk=clerk,
+        free_clerks=_clerks_free([slot]) if slot is not None else [],
         message=message,
         times_url=url_for("staff.book_time", **choice.args(day=to_local(start).date().isoformat())),
         action_url=url_for(
             "staff.book_details",
-            **choice.args(start=start.isoformat(), staff_id=clerk.id if clerk else ""),
+            **choice.args(start=start.isoformat()),
         ),
     ), status

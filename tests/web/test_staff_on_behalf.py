@@ -422,3 +422,37 @@ def test_a_busy_clerk_is_refused_with_the_reason(staff, demo_app):
     assert f"{html.escape(name)} heeft op dat moment al een afspraak." in response.get_data(
         as_text=True
     )
+
+
+def test_step_3_offers_only_the_clerks_free_at_that_time(staff, demo_app, booked):
+    client = staff("reception")
+    service_id = _service(demo_app, "attest-van-leven")
+    start = _first_free_starts(client, [service_id])[0]
+    with demo_app.app_context():
+        slot = free_slot_at(
+            db.session,
+            [db.session.get(Service, service_id)],
+            1,
+            _parse(start),
+            DEMO_NOW,
+            BookingSettings.current(),
+            for_staff=True,
+        )
+        free = set(slot.staff_ids)
+    url = f"{DETAILS}?{_query([service_id], start=start)}"
+    page = client.get(url).get_data(as_text=True)
+    select = page[
+        page.index('<select id="staff_id"') : page.index(
+            "</select>", page.index('<select id="staff_id"')
+        )
+    ]
+    offered = {int(value) for value in re.findall(r'<option value="(\d+)"', select)}
+    assert offered == free
+    # The clerk chosen on this page takes the visit.
+    chosen = max(free)
+    token = csrf_of(page)
+    visit_id = _booked_id(
+        client.post(url, data={"csrf_token": token, "staff_id": str(chosen), **RESIDENT}), booked
+    )
+    with demo_app.app_context():
+        assert db.session.get(Appointment, visit_id).staff_id == chosen
