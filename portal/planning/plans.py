@@ -28,6 +28,7 @@ from ..extensions import db
 from ..i18n import _, _l, current_language
 from ..models import AuditAction, PlanStatus, RotaPlan, StaffMember
 from ..models.base import MAX_ID
+from ..notifications.summary import local_date
 from ..staff import blueprint
 from ..staff.access import (
     PLANNING_ROLES,
@@ -335,12 +336,20 @@ def planning_plan_swap(plan_id: int):
     return _back(plan, week)
 
 
-@blueprint.route("/planning/beurtrol/<int:plan_id>/verwerpen", methods=["POST"])
+@blueprint.route("/planning/beurtrol/<int:plan_id>/verwerpen", methods=["GET", "POST"])
 @roles_required(*PLANNING_ROLES)
 def planning_plan_discard(plan_id: int):
-    """Discard a draft: it stays on the list, read-only, and is never published."""
+    """Discard a draft: it stays on the list, read-only, and is never published. The
+    page asks first (and a form sent without the answer "yes" asks again)."""
     member = _member()
     plan = plan_or_404(member, plan_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template(
+            "staff/planning/plan_discard.html",
+            plan=plan,
+            draft=plan.status == PlanStatus.DRAFT,
+            local_date=local_date,
+        )
     try:
         discard(db.session, plan)
     except EditRefused as refusal:

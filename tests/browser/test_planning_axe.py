@@ -49,6 +49,7 @@ def test_planning_pages(live_server, new_page, screenshots, language):
         ("new plan", "/medewerkers/planning/beurtrol/nieuw"),
         ("plan", f"/medewerkers/planning/beurtrol/{ids['plan']}"),
         ("publish", f"/medewerkers/planning/beurtrol/{ids['plan']}/publiceren"),
+        ("discard", f"/medewerkers/planning/beurtrol/{ids['plan']}/verwerpen"),
         ("team settings", f"/medewerkers/planning/team/{ids['team']}"),
         ("absences", "/medewerkers/planning/afwezigheden"),
         ("new absence", "/medewerkers/planning/afwezigheden/nieuw"),

@@ -428,12 +428,19 @@ def test_published_and_discarded_plans_are_read_only(rota_app, planner):
     page = planner.get(f"{PLANS}/{published}").get_data(as_text=True)
     assert "Weghalen" not in page and "Beurten ruilen" not in page
 
-    response = _edit(planner, discarded, "verwerpen")
+    # Discarding asks first: the button opens a question, a form without "yes" asks again.
+    question = planner.get(f"{PLANS}/{discarded}/verwerpen")
+    assert question.status_code == 200
+    assert "Ontwerp verwerpen?" in question.get_data(as_text=True)
+    assert "Ontwerp verwerpen?" in _edit(planner, discarded, "verwerpen").get_data(as_text=True)
+    with rota_app.app_context():
+        assert db.session.get(RotaPlan, discarded).status == PlanStatus.DRAFT
+    response = _edit(planner, discarded, "verwerpen", confirm="yes")
     assert "verworpen" in _flash_after(planner, response)
     with rota_app.app_context():
         assert db.session.get(RotaPlan, discarded).status == PlanStatus.DISCARDED
     response = _edit(planner, discarded, "weghalen", person=person_id, turn=column.key)
     assert "verworpen en kan niet meer" in _flash_after(planner, response)
-    response = _edit(planner, discarded, "verwerpen")
+    response = _edit(planner, discarded, "verwerpen", confirm="yes")
     assert "verworpen en kan niet meer" in _flash_after(planner, response)
     assert _audit_count(rota_app, "rota.discard") == 1
