@@ -166,22 +166,16 @@ class DayFigures:
             setattr(language, fact.status, getattr(language, fact.status) + 1)
         language.interpreter += fact.interpreter_needed
 
-    def merge(self, other: DayFigures) -> None:
-        """Add ``other``'s visits to these (several days, or several keys, as one)."""
+    def merge_counts(self, other: DayFigures) -> None:
+        """Add ``other``'s outcome counts and its lead-time and notice histograms to
+        these (what a period's row needs; hours, languages and services are summed by
+        their own tables)."""
         self.booked += other.booked
         self.completed += other.completed
         self.no_show += other.no_show
         self.cancelled += other.cancelled
         add_counts(self.lead_days, other.lead_days)
         add_counts(self.notice_hours, other.notice_hours)
-        for hour, figures in other.hours.items():
-            self.hours.setdefault(hour, HourFigures()).merge(figures)
-        for language, figures in other.languages.items():
-            self.languages.setdefault(language, LanguageFigures()).merge(figures)
-        for service_id, counts in other.services.items():
-            mine = self.services.setdefault(service_id, [0] * len(counts))
-            for index, count in enumerate(counts):
-                mine[index] += count
 
     def count_services(self, fact: VisitFact) -> None:
         """Count one visit under each of its services (the rows of every channel and
@@ -194,9 +188,7 @@ class DayFigures:
             fact.interpreter_needed,
         ]
         for service_id in fact.service_ids:
-            counts = self.services.setdefault(service_id, [0, 0, 0, 0, 0])
-            for index, count in enumerate(outcome):
-                counts[index] += count
+            add_service_counts(self.services, service_id, outcome)
 
     def to_json(self) -> dict:
         """The figures as JSON (histogram values as strings: JSON keys are strings)."""
@@ -262,6 +254,14 @@ def add_counts(into: Histogram, other: Histogram) -> None:
     """Add ``other``'s counts to ``into``."""
     for value, count in other.items():
         into[value] = into.get(value, 0) + count
+
+
+def add_service_counts(into: dict[int, list[int]], service_id: int, counts) -> None:
+    """Add one service's visits, came, did not come, cancelled and interpreters asked to
+    ``into``."""
+    mine = into.setdefault(service_id, [0, 0, 0, 0, 0])
+    for index, count in enumerate(counts):
+        mine[index] += count
 
 
 def sum_up(

@@ -23,7 +23,7 @@ from .day_figures import (
     HourFigures,
     LanguageFigures,
     VisitFact,
-    add_counts,
+    add_service_counts,
     histogram_median,
     sum_up,
 )
@@ -93,14 +93,7 @@ def period_rows(days: Days, grouping: Grouping) -> list[PeriodRow]:
     """The visits per period of their own date, in date order."""
     periods: dict[date, DayFigures] = {}
     for key, figures in days.items():
-        # Only the counts and the two histograms of the period are summed.
-        period = periods.setdefault(period_start(key.day, grouping), DayFigures())
-        period.booked += figures.booked
-        period.completed += figures.completed
-        period.no_show += figures.no_show
-        period.cancelled += figures.cancelled
-        add_counts(period.lead_days, figures.lead_days)
-        add_counts(period.notice_hours, figures.notice_hours)
+        periods.setdefault(period_start(key.day, grouping), DayFigures()).merge_counts(figures)
     return [
         PeriodRow(
             first_day,
@@ -140,18 +133,18 @@ def service_rows(days: Days) -> list[CountRow]:
     for key, figures in days.items():
         if key.channel == ALL_CHANNELS:
             for service_id, counted in figures.services.items():
-                counts = services.setdefault(service_id, [0, 0, 0, 0, 0])
-                for index, count in enumerate(counted):
-                    counts[index] += count
+                add_service_counts(services, service_id, counted)
             continue
         interpreter = sum(language.interpreter for language in figures.languages.values())
+        counted = [
+            figures.booked,
+            figures.completed,
+            figures.no_show,
+            figures.cancelled,
+            interpreter,
+        ]
         for service_id in key.service_ids:
-            counts = services.setdefault(service_id, [0, 0, 0, 0, 0])
-            counts[0] += figures.booked
-            counts[1] += figures.completed
-            counts[2] += figures.no_show
-            counts[3] += figures.cancelled
-            counts[4] += interpreter
+            add_service_counts(services, service_id, counted)
     rows = [CountRow(service_id, *counts) for service_id, counts in services.items()]
     return sorted(rows, key=lambda row: (-row.visits, row.key))
 
