@@ -73,10 +73,10 @@ def demo_command(if_empty: bool, today) -> None:
         )
     # The settled days summed up at once, as the nightly timer would, so the statistics
     # page reads the demo's year fast from the start.
+    from .booking.settings import BookingSettings
     from .statistics.rollup import roll_up
-    from .statistics.work_tables import booking_grid
 
-    days = roll_up(db.session, local_datetime(day, time(12)), booking_grid())
+    days = roll_up(db.session, local_datetime(day, time(12)), BookingSettings.current().grid)
     db.session.commit()
     click.echo(f"Statistics: {days} settled days rolled up.")
 

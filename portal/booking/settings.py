@@ -34,6 +34,11 @@ class BookingSettings:
             reopen_after=timedelta(minutes=int(config["CANCELLED_REOPENS_AFTER_MINUTES"])),
         )
 
+    @property
+    def grid(self) -> timedelta:
+        """The step of the times offered, which also rounds a team's reserved tails."""
+        return timedelta(minutes=self.grid_minutes)
+
     @classmethod
     def current(cls) -> BookingSettings:
         """The settings of the app handling the current request or command."""

@@ -273,9 +273,6 @@ def book_details():
     asked = request.form.get("staff_id") if request.method == "POST" else None
     clerk = _clerk(request.args.get("staff_id") if asked is None else asked, choice, start)
     settings = BookingSettings.current()
-    slot = free_slot_at(
-        db.session, choice.services, choice.persons, start, now, settings, for_staff=True
-    )
     form = StaffContactForm(phone_required=is_call_back(choice.services))
     message, status = None, 200
     if form.validate_on_submit():
@@ -308,7 +305,13 @@ def book_details():
             return redirect(url_for("staff.booking_printout", visit_id=visit.id))
     elif request.method == "POST":
         status = 400
-    elif slot is None or (clerk is not None and clerk.id not in slot.staff_ids):
+    # Only a page that is drawn needs the time's free clerks (a booking redirected above).
+    slot = free_slot_at(
+        db.session, choice.services, choice.persons, start, now, settings, for_staff=True
+    )
+    if request.method == "GET" and (
+        slot is None or (clerk is not None and clerk.id not in slot.staff_ids)
+    ):
         message, status = _("Dit tijdstip is niet (meer) vrij. Kies een ander tijdstip."), 409
         if slot is not None:
             message = _why_not(clerk, choice, start, now) or message

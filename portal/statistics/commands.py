@@ -12,12 +12,12 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from ..booking.settings import BookingSettings
 from ..extensions import db
 from ..ops.job_lock import once_across_servers
 from ..timeutil import utcnow
 from .first_free import record_first_free
 from .rollup import SETTLE_DAYS, roll_up, roll_up_again
-from .work_tables import booking_grid
 
 
 def register(app: Flask) -> None:
@@ -55,8 +55,8 @@ def roll_up_command(again) -> None:
         first, last = (moment.date() for moment in again)
         if first > last:
             raise click.BadParameter("FROM is after TO.", param_hint="--again")
-        days = roll_up_again(db.session, first, last, now, booking_grid())
+        days = roll_up_again(db.session, first, last, now, BookingSettings.current().grid)
     else:
-        days = roll_up(db.session, now, booking_grid())
+        days = roll_up(db.session, now, BookingSettings.current().grid)
     db.session.commit()
     click.echo(f"Rolled up {days} days (up to {SETTLE_DAYS} days ago).")

@@ -6,7 +6,7 @@ service or channel (a shift or a dossier has neither)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -30,18 +30,17 @@ def share_cell(value: float | None) -> object:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
-def booking_grid() -> timedelta:
-    """The running portal's booking grid, which rounds the reserved tails."""
-    return timedelta(minutes=BookingSettings.current().grid_minutes)
-
-
 def work_tables(
     chosen: StatisticsFilter, team_ids: Sequence[int] | None, now: datetime
 ) -> dict[str, Table]:
     """The capacity, hours, dossier and invitation tables of the chosen period and teams."""
     start, end = start_of_local_day(chosen.first), end_of_local_day(chosen.last)
     by_day, by_clerk = clerk_figures(
-        db.session, chosen.first, chosen.last, team_ids=team_ids, grid=booking_grid()
+        db.session,
+        chosen.first,
+        chosen.last,
+        team_ids=team_ids,
+        grid=BookingSettings.current().grid,
     )
     capacity = capacity_rows(by_day, chosen.grouping)
     teams = _teams(team_ids)
