@@ -1,11 +1,11 @@
 """What the staff calendar shows over a range, as the JSON its calendar component reads.
 
-A calendar has a *scope*: a team (its members side by side), one counter, or one staff
-member. Over a range it shows the scope's visits (not the cancelled ones, nor pending ones
-whose activation ran out) and, behind them, the counter shifts, back-office shifts and
-absences of its people and the days the city hall is closed. Six queries whatever the
-range or the number of visits: visits (with their services and texts), shifts, absences
-and closures.
+A calendar has a *scope* (:mod:`portal.staff.calendar_scope`): a team (its members side by
+side), one counter, the reader's counters side by side, or one staff member. Over a range
+it shows the scope's visits (not the cancelled ones, nor pending ones whose activation ran
+out) and, behind them, the counter shifts, back-office shifts and absences of its people
+and the days the city hall is closed. Six queries whatever the range or the number of
+visits: visits (with their services and texts), shifts, absences and closures.
 
 Times go out as ISO 8601 with the Brussels offset; the component shows them in the
 browser's local time (the staff's browsers run in Brussels).
@@ -29,19 +29,16 @@ from ..models import (
     Appointment,
     AppointmentStatus,
     Closure,
-    Counter,
     Shift,
     ShiftKind,
     StaffMember,
-    Team,
 )
 from ..notifications.summary import local_time
 from ..spoken_languages import spoken_language_text
 from ..timeutil import isoformat_local
-from .access import can_see_team, filter_visible_visits, parse_id, visit_list_options
+from .access import filter_visible_visits, visit_list_options
+from .calendar_scope import CalendarScope, counter_title, scope_staff
 
-# What a calendar can be of; ``team`` is the default.
-SCOPE_KINDS = ("team", "counter", "staff")
 # The CSS classes of the background events (static/css/staff-calendar.css colours them).
 CLASS_COUNTER_SHIFT = "cal-counter-shift"
 CLASS_BACK_OFFICE = "cal-back-office"
@@ -53,103 +50,6 @@ ABSENCE_LABELS = {
     AbsenceKind.SICK: _l("Ziek"),
     AbsenceKind.OTHER: _l("Afwezig"),
 }
-
-
-@dataclass(frozen=True)
-class CalendarScope:
-    """Whose calendar: a team, one counter or one staff member. ``team`` is the team of
-    the scope (None only for a counter that belongs to no team)."""
-
-    kind: str
-    team: Team | None
-    counter: Counter | None = None
-    member: StaffMember | None = None
-
-    @property
-    def subject_id(self) -> int:
-        """The id of the team, counter or staff member the calendar is of (``id=``)."""
-        if self.kind == "counter":
-            return self.counter.id
-        if self.kind == "staff":
-            return self.member.id
-        return self.team.id
-
-    @property
-    def team_id(self) -> int | None:
-        """The scope's team id, for the audit trail."""
-        return self.team.id if self.team is not None else None
-
-
-class ScopeNotFound(Exception):
-    """The calendar asked for does not exist, or the reader may not see it (same answer)."""
-
-
-def _id_of(raw: str) -> int:
-    """A database id from the query string; :class:`ScopeNotFound` when it cannot be one."""
-    value = parse_id(raw)
-    if value is None:
-        raise ScopeNotFound()
-    return value
-
-
-def resolve_scope(session: Session, member: StaffMember, kind: str, raw_id: str) -> CalendarScope:
-    """The calendar of ``kind`` (team, counter or staff) with id ``raw_id``; without an
-    id the member's own team, the first counter of that team, or the member themself.
-    Raises :class:`ScopeNotFound` for what does not exist or lies outside the member's
-    teams."""
-    raw_id = raw_id.strip()
-    if kind == "team":
-        team = session.get(Team, _id_of(raw_id) if raw_id else member.team_id)
-        if team is None or not can_see_team(member, team.id):
-            raise ScopeNotFound()
-        return CalendarScope("team", team)
-    if kind == "counter":
-        if raw_id:
-            counter = session.get(Counter, _id_of(raw_id))
-        else:
-            counter = session.scalars(
-                select(Counter).where(Counter.team_id == member.team_id).order_by(Counter.number)
-            ).first()
-        if counter is None or not can_see_team(member, counter.team_id):
-            raise ScopeNotFound()
-        return CalendarScope("counter", counter.team, counter=counter)
-    person = session.get(StaffMember, _id_of(raw_id)) if raw_id else member
-    if person is None or not can_see_team(member, person.team_id):
-        raise ScopeNotFound()
-    return CalendarScope("staff", person.team, member=person)
-
-
-def scope_title(scope: CalendarScope, language: str) -> str:
-    """Whose calendar, in words: the team, "Balie 3" or the staff member's name."""
-    if scope.kind == "counter":
-        return _("Balie %(number)s", number=scope.counter.number)
-    if scope.kind == "staff":
-        return scope.member.name
-    return scope.team.name(language)
-
-
-def scope_staff(session: Session, scope: CalendarScope) -> list[StaffMember]:
-    """The staff members whose time the calendar shows: the team's active members by
-    name, or the one staff member (none for a counter)."""
-    if scope.kind == "staff":
-        return [scope.member]
-    if scope.kind == "counter":
-        return []
-    return list(
-        session.scalars(
-            select(StaffMember)
-            .where(StaffMember.team_id == scope.team.id, StaffMember.active.is_(True))
-            .order_by(StaffMember.name, StaffMember.id)
-        )
-    )
-
-
-def calendar_resources(session: Session, scope: CalendarScope) -> list[dict]:
-    """The component's columns ("resources"): the staff members, or the counter."""
-    if scope.kind == "counter":
-        title = _("Balie %(number)s", number=scope.counter.number)
-        return [{"id": str(scope.counter.id), "title": title}]
-    return [{"id": str(member.id), "title": member.name} for member in scope_staff(session, scope)]
 
 
 def load_visits(
@@ -170,8 +70,8 @@ def load_visits(
     )
     if scope.kind == "team":
         query = query.where(Appointment.filter_teams([scope.team.id]))
-    elif scope.kind == "counter":
-        query = query.where(Appointment.counter_id == scope.counter.id)
+    elif scope.by_counter:
+        query = query.where(Appointment.counter_id.in_(scope.counter_ids))
     else:
         query = query.where(Appointment.staff_id == scope.member.id)
     return list(session.scalars(query))
@@ -204,7 +104,7 @@ def persons_text(persons: int) -> str:
 
 def visit_event(visit: Appointment, scope: CalendarScope, language: str, now: datetime) -> dict:
     """One visit as a calendar event, in the column of its clerk (or of its counter)."""
-    resource = visit.counter_id if scope.kind == "counter" else visit.staff_id
+    resource = visit.counter_id if scope.by_counter else visit.staff_id
     editable = can_drag(visit, now)
     title = _(
         "%(time)s %(reference)s · %(services)s (%(persons)s)",
@@ -228,6 +128,8 @@ def visit_event(visit: Appointment, scope: CalendarScope, language: str, now: da
         "classNames": ["cal-visit", f"cal-stage-{visit.stage}"],
         "extendedProps": {
             "reference": visit.reference,
+            "services": service_names(visit, language),
+            "persons": persons_text(visit.persons),
             "stage": visit.stage,
             "resident": visit.resident_name,
             "staff": visit.staff.name,
@@ -261,18 +163,18 @@ def shift_events(
         .options(joinedload(Shift.counter))
         .order_by(Shift.starts_at, Shift.id)
     )
-    if scope.kind == "counter":
-        query = query.where(Shift.counter_id == scope.counter.id)
+    if scope.by_counter:
+        query = query.where(Shift.counter_id.in_(scope.counter_ids))
     else:
         query = query.where(Shift.staff_id.in_([member.id for member in members]))
     events = []
     for shift in session.scalars(query):
         if shift.kind == ShiftKind.COUNTER:
-            title = _("Balie %(number)s", number=shift.counter.number)
+            title = counter_title(shift.counter)
             css = CLASS_COUNTER_SHIFT
         else:
             title, css = _("Backoffice"), CLASS_BACK_OFFICE
-        resource = shift.counter_id if scope.kind == "counter" else shift.staff_id
+        resource = shift.counter_id if scope.by_counter else shift.staff_id
         events.append(
             _background(f"shift-{shift.id}", shift.starts_at, shift.ends_at, title, css, resource)
         )
@@ -361,13 +263,13 @@ def calendar_feed(
     local date of the range)."""
     visits = visits_to_show(load_visits(session, viewer, scope, start, end), now)
     members = scope_staff(session, scope)
-    if scope.kind == "counter":
-        resource_ids = [str(scope.counter.id)]
+    if scope.by_counter:
+        resource_ids = [str(counter_id) for counter_id in scope.counter_ids]
     else:
         resource_ids = [str(member.id) for member in members]
     events = [visit_event(visit, scope, language, now) for visit in visits]
     events += shift_events(session, scope, members, start, end)
-    if scope.kind != "counter":
+    if not scope.by_counter:
         events += absence_events(session, members, start, end)
     closed = closed_days_named(session, *local_days, language)
     events += closed_day_events(closed, resource_ids)

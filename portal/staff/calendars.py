@@ -1,5 +1,6 @@
-"""The staff calendars: a team's, a counter's or a staff member's visits over a day or a
-week, with shifts, absences and closed days behind them, and moving a visit by dragging.
+"""The staff calendars: a team's, a counter's, every counter's (side by side) or a staff
+member's visits over a day or a week, with shifts, absences and closed days behind them,
+and moving a visit by dragging.
 
 Three endpoints:
 
@@ -23,15 +24,13 @@ from datetime import date, datetime, time, timedelta
 
 from flask import jsonify, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from ..booking.errors import BookingError
 from ..booking.settings import BookingSettings
 from ..extensions import db
 from ..i18n import _, current_language
-from ..models import AuditAction, Counter, StaffMember
+from ..models import AuditAction, StaffMember
 from ..models.base import MAX_ID
 from ..notifications.summary import local_date, local_moment
 from ..timeutil import (
@@ -46,20 +45,23 @@ from ..timeutil import (
     utcnow,
 )
 from . import blueprint
-from .access import VISIT_ROLES, can_see_team, parse_id, roles_required, visible_teams, visit_or_404
+from .access import VISIT_ROLES, can_see_team, parse_id, roles_required, visit_or_404
 from .audit import record
 from .calendar_feed import (
+    calendar_feed,
+    closed_days_named,
+    load_visits,
+    service_names,
+    visits_to_show,
+)
+from .calendar_scope import (
     SCOPE_KINDS,
     CalendarScope,
     ScopeNotFound,
-    calendar_feed,
     calendar_resources,
-    closed_days_named,
-    load_visits,
     resolve_scope,
+    scope_choices,
     scope_title,
-    service_names,
-    visits_to_show,
 )
 from .operations import move_for_resident
 from .reception import STAGE_LABELS
@@ -71,7 +73,7 @@ MAX_RANGE_DAYS = 42
 # A week shows staff side by side only for this many columns; more would be too narrow,
 # so a team's week is one column per day (each visit names its clerk).
 MAX_WEEK_RESOURCES = 3
-_SCOPE = re.compile(r"(team|counter|staff)-([0-9]{1,10})")
+_SCOPE = re.compile(r"(team|counter|staff)-([0-9]{1,10})|(counters)")
 # ISO 8601 as the component sends it: a date, or a date and time with an optional offset.
 _PLUS_AS_SPACE = re.compile(r"(T[0-9:.]{5,15}) ([0-9]{2}:?[0-9]{2})$")
 _MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]{5,15}(Z|[+-][0-9]{2}:?[0-9]{2})?)?")
@@ -126,8 +128,10 @@ def read_page_request(today: date) -> PageRequest:
         found = _SCOPE.fullmatch(scope)
         if found is None:
             asked.problem = _("Kies een team, balie of medewerker uit de lijst.")
+        elif found.group(3):
+            asked.kind, asked.raw_id = "counters", ""
         else:
-            asked.kind, asked.raw_id = found.groups()
+            asked.kind, asked.raw_id = found.group(1, 2)
     if asked.kind not in SCOPE_KINDS:
         asked.problem = _("Kies een team, balie of medewerker uit de lijst.")
     if asked.problem:
@@ -157,31 +161,6 @@ def component_view(view: str, resources: list[dict]) -> str:
     return "resourceTimeGridWeek" if len(resources) <= MAX_WEEK_RESOURCES else "timeGridWeek"
 
 
-def scope_choices(session: Session, member: StaffMember, language: str) -> list[tuple]:
-    """The picker's groups: (label, [(value, text)]) for the teams, the counters and each
-    team's members the member may see."""
-    teams = visible_teams(session, member)
-    counters = session.scalars(select(Counter).order_by(Counter.number)).all()
-    counters = [c for c in counters if can_see_team(member, c.team_id)]
-    members = session.scalars(
-        select(StaffMember)
-        .where(StaffMember.active.is_(True), StaffMember.team_id.in_([t.id for t in teams]))
-        .order_by(StaffMember.name)
-    ).all()
-    groups = [
-        (_("Teams"), [(f"team-{team.id}", team.name(language)) for team in teams]),
-        (
-            _("Balies"),
-            [(f"counter-{c.id}", _("Balie %(number)s", number=c.number)) for c in counters],
-        ),
-    ]
-    for team in teams:
-        people = [(f"staff-{m.id}", m.name) for m in members if m.team_id == team.id]
-        if people:
-            groups.append((_("Medewerkers van %(team)s", team=team.name(language)), people))
-    return groups
-
-
 def _page_link(asked: PageRequest, scope: CalendarScope, day: date) -> str:
     """This page for another ``day``, keeping the view and the scope."""
     return url_for(
@@ -200,7 +179,19 @@ def _client_texts() -> dict:
         "moving": _("De afspraak wordt verplaatst…"),
         "moveFailed": _("De afspraak kon niet worden verplaatst. Probeer het opnieuw."),
         "loadFailed": _("De agenda kon niet worden geladen. Gebruik de lijst hieronder."),
+        "otherCounter": _(
+            "Hier verplaatst u een afspraak alleen naar een ander tijdstip: de balie volgt "
+            "uit de beurtrol."
+        ),
     }
+
+
+def hidden_days(view: str, visits: list) -> list[int]:
+    """The weekdays the component leaves out (0 is Sunday): a week drops the Sunday, when
+    the city hall is closed, unless a visit falls on it; a day drops nothing."""
+    if view == "day" or any(to_local(visit.starts_at).weekday() == 6 for visit in visits):
+        return []
+    return [0]
 
 
 @blueprint.route("/agenda")
@@ -220,7 +211,7 @@ def calendar():
         "asked": asked,
         "scope": scope,
         "choices": scope_choices(db.session, current_user, language),
-        "chosen_value": f"{scope.kind}-{scope.subject_id}",
+        "chosen_value": scope.value,
         "scope_title": scope_title(scope, language),
     }
     if asked.problem:
@@ -233,12 +224,14 @@ def calendar():
         start_of_local_day(first),
         end_of_local_day(last),
     )
+    visits = visits_to_show(visits, now)
     resources = calendar_resources(db.session, scope)
     step = timedelta(days=1 if asked.view == "day" else 7)
     config = {
         "view": component_view(asked.view, resources),
         "date": asked.day.isoformat(),
         "resources": resources,
+        "hiddenDays": hidden_days(asked.view, visits),
         "by": scope.kind,
         "eventsUrl": url_for(
             "staff.calendar_events", by=scope.kind, id=scope.subject_id, lang=language
@@ -250,7 +243,7 @@ def calendar():
     }
     return render_template(
         "staff/calendar.html",
-        visits=visits_to_show(visits, now),
+        visits=visits,
         closed_days=closed_days_named(db.session, first, last, language),
         range_title=_range_title(asked.view, first, last),
         previous_link=_page_link(asked, scope, asked.day - step),

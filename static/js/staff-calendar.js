@@ -19,6 +19,8 @@
   // Background events tied to one person; a week of a whole team has no person columns.
   var PERSONAL_BACKGROUND = ["cal-counter-shift", "cal-back-office", "cal-absence"];
   var hasResources = config.view.indexOf("resource") === 0;
+  // The columns are people (a team, one person) or counters (one, or all side by side).
+  var columnsAreStaff = config.by === "team" || config.by === "staff";
 
   function say(text, kind) {
     status.textContent = text;
@@ -79,7 +81,9 @@
       }
       return response.json();
     }).then(function (events) {
-      return events.filter(shownHere).map(function (event) {
+      events = events.filter(shownHere);
+      widenColumns(events);
+      return events.map(function (event) {
         event.start = cityWallClock(event.start);
         event.end = cityWallClock(event.end);
         // The component keeps only known fields: carry the visit's page along.
@@ -93,6 +97,101 @@
       say(texts.loadFailed, "error");
       return [];
     });
+  }
+
+  /* Readable at any number of columns: a column is never narrower than one visit's time
+   * and reference (--cal-lane, static/css/staff-calendar.css) times the most visits that
+   * stand side by side in it (a day of a whole team: as many as there are counters);
+   * wider than the window, the grid scrolls sideways in its region, with the time axis
+   * and the column heads kept in view. */
+  function mostSideBySide(events) {
+    var columns = {};
+    events.forEach(function (event) {
+      if (event.display === "background" || !event.start || !event.end) {
+        return;
+      }
+      var start = cityWallClock(event.start);
+      var key = start.slice(0, 10) + (hasResources ? "|" + (event.resourceIds || []).join(",") : "");
+      (columns[key] = columns[key] || []).push([start, cityWallClock(event.end)]);
+    });
+    var most = 1;
+    Object.keys(columns).forEach(function (key) {
+      var marks = [];
+      columns[key].forEach(function (span) {
+        marks.push([span[0], 1], [span[1], -1]);
+      });
+      // An end sorts before a start at the same time: back-to-back visits share a lane.
+      marks.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]; });
+      var open = 0;
+      marks.forEach(function (mark) {
+        open += mark[1];
+        most = Math.max(most, open);
+      });
+    });
+    return most;
+  }
+
+  /* The reader's zoom (the buttons above the grid, remembered in this browser): every
+   * column in the window (references may be cut), time and reference readable (the
+   * default), or wide enough for the services, persons and language too. */
+  var ZOOM_LANES = { fit: null, readable: "var(--cal-lane)", wide: "var(--cal-lane-wide)" };
+  var ZOOM_KEY = "staff-calendar-zoom";
+  var zoom = "readable";
+  var lanes = 1;
+  try {
+    var remembered = window.localStorage.getItem(ZOOM_KEY);
+    if (remembered && Object.prototype.hasOwnProperty.call(ZOOM_LANES, remembered)) {
+      zoom = remembered;
+    }
+  } catch (blocked) { /* no storage: the default */ }
+
+  function columnWidth() {
+    var lane = ZOOM_LANES[zoom];
+    return lane ? "minmax(calc(" + lanes + " * " + lane + "), 1fr)" : "minmax(0, 1fr)";
+  }
+
+  function widenColumns(events) {
+    lanes = mostSideBySide(events);
+    var width = columnWidth();
+    if (calendar && calendar.getOption("columnWidth") !== width) {
+      calendar.setOption("columnWidth", width);
+    }
+  }
+
+  function setZoom(chosen) {
+    zoom = chosen;
+    mount.setAttribute("data-zoom", zoom);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-zoom-choice]"), function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-zoom-choice") === zoom));
+    });
+    if (calendar) {
+      calendar.setOption("columnWidth", columnWidth());
+    }
+    try {
+      window.localStorage.setItem(ZOOM_KEY, zoom);
+    } catch (blocked) { /* remembered for this page only */ }
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    node.textContent = text;
+    return node;
+  }
+
+  /* A visit in one line: its time and its whole reference, then (zoomed wide) as much of
+   * its services, persons and language as fits; the title attribute and the list below
+   * hold it all. */
+  function visitContent(event) {
+    var props = event.extendedProps || {};
+    var services = (props.services || "") + (props.persons ? " (" + props.persons + ")" : "");
+    var line = element("span", "cal-line", "");
+    line.append(
+      element("span", "cal-time", pad(event.start.getHours()) + ":" + pad(event.start.getMinutes())),
+      element("span", "cal-ref", props.reference || event.title),
+      element("span", "cal-detail", [services, props.language].filter(Boolean).join(" · "))
+    );
+    return { domNodes: [line] };
   }
 
   function readAnswer(response) {
@@ -128,9 +227,66 @@
       }).catch(function () { /* the list stays; reloading the page shows the new time */ });
   }
 
+  /* Dragging to a time or a column out of view: the region scrolls while the pointer
+   * stays near its edge (the component only scrolls a grid of its own, which ours is
+   * not), and the component is told so, to follow with the dragged visit. */
+  var region = mount.closest(".calendar-scroller");
+  var pointer = null;
+  var dragging = false;
+  var following = false;
+  var EDGE = 40;
+
+  function gridBox() {
+    var box = region.getBoundingClientRect();
+    var inner = { top: box.top, bottom: box.bottom, left: box.left, right: box.right };
+    var head = region.querySelector(".ec-header");
+    var axis = region.querySelector(".ec-body .ec-sidebar");
+    if (head) {
+      inner.top = Math.max(inner.top, head.getBoundingClientRect().bottom);
+    }
+    if (axis) {
+      var side = axis.getBoundingClientRect();
+      if (side.left - box.left < box.right - side.right) {
+        inner.left = Math.max(inner.left, side.right);
+      } else {
+        inner.right = Math.min(inner.right, side.left);
+      }
+    }
+    return inner;
+  }
+
+  function followPointer() {
+    if (!dragging) {
+      following = false;
+      return;
+    }
+    if (pointer) {
+      var box = gridBox();
+      var dx = pointer.x < box.left + EDGE ? -10 : pointer.x > box.right - EDGE ? 10 : 0;
+      var dy = pointer.y < box.top + EDGE ? -10 : pointer.y > box.bottom - EDGE ? 10 : 0;
+      var before = region.scrollLeft + "," + region.scrollTop;
+      region.scrollBy(dx, dy);
+      var grid = mount.querySelector(".ec-main");
+      if (grid && before !== region.scrollLeft + "," + region.scrollTop) {
+        grid.dispatchEvent(new Event("scroll"));
+      }
+    }
+    window.requestAnimationFrame(followPointer);
+  }
+
+  document.addEventListener("pointermove", function (move) {
+    pointer = { x: move.clientX, y: move.clientY };
+  });
+
   function moveVisit(info) {
     var staffId = null;
-    if (config.by !== "counter") {
+    if (!columnsAreStaff && info.newResource) {
+      // Who sits at which counter follows from the rota: only the time can change here.
+      info.revert();
+      say(texts.otherCounter, "error");
+      return;
+    }
+    if (columnsAreStaff) {
       var column = info.newResource || (info.event.resourceIds.length ? { id: info.event.resourceIds[0] } : null);
       staffId = column ? Number(column.id) : null;
     }
@@ -171,7 +327,10 @@
     slotMaxTime: "20:00",
     scrollTime: "08:00",
     slotDuration: "00:30",
-    slotHeight: 48,
+    // Two pixels a minute: a visit of 10 minutes holds its one line of text.
+    slotHeight: 60,
+    hiddenDays: config.hiddenDays || [],
+    columnWidth: columnWidth(),
     // Visits at the same time stand side by side, never on top of each other.
     slotEventOverlap: false,
     snapDuration: { minutes: config.gridMinutes },
@@ -186,18 +345,31 @@
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     eventDrop: moveVisit,
+    eventDragStart: function () {
+      dragging = true;
+      if (!following) {
+        following = true;
+        window.requestAnimationFrame(followPointer);
+      }
+    },
+    eventDragStop: function () {
+      dragging = false;
+    },
     eventClick: function (info) {
       var target = info.event.extendedProps && info.event.extendedProps.url;
       if (target && info.event.display === "auto") {
         window.location.assign(target);
       }
     },
-    // The feed's title starts with the time already; show it once. Of the backgrounds
-    // only a closed day says why.
+    // A visit in one line (time, reference, details); of the backgrounds only a closed
+    // day says why.
     eventContent: function (info) {
       var event = info.event;
+      if (event.display === "auto") {
+        return visitContent(event);
+      }
       var closed = (event.classNames || []).indexOf("cal-closed-day") >= 0;
-      return event.display === "auto" || closed ? event.title : "";
+      return closed ? event.title : "";
     },
     eventDidMount: function (info) {
       // The calendar is hidden from screen readers (the table is their view), so its
@@ -208,5 +380,12 @@
         info.el.setAttribute("title", info.event.title);
       }
     },
+  });
+
+  setZoom(zoom);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-zoom-choice]"), function (button) {
+    button.addEventListener("click", function () {
+      setZoom(button.getAttribute("data-zoom-choice"));
+    });
   });
 })();

@@ -141,6 +141,19 @@ _AXIS = """(reference) => {
 }"""
 
 
+# The calendar's region at the top of the window, and the visit in view in it (its columns
+# may be wider than the window), just under its column heads.
+_NEAR_THE_TOP = """(reference) => {
+    const region = document.querySelector('.calendar-scroller');
+    const event = [...document.querySelectorAll('.ec-event')]
+        .find((node) => node.textContent.includes(reference));
+    event.scrollIntoView({block: 'nearest', inline: 'center'});
+    region.scrollIntoView({block: 'start'});
+    const heads = region.querySelector('.ec-header').getBoundingClientRect().bottom;
+    region.scrollTop += event.getBoundingClientRect().top - heads - 60;
+}"""
+
+
 @pytest.mark.parametrize("zone", ["Europe/Brussels", "UTC", "America/New_York"])
 def test_clerk_drags_a_visit_to_a_later_time(live_server, browser, screenshots, zone):
     """Day view of the clerk's team on a future weekday, in a browser set to Brussels, UTC
@@ -164,8 +177,9 @@ def test_clerk_drags_a_visit_to_a_later_time(live_server, browser, screenshots, 
         minutes_from_eight = (local_start.hour - 8) * 60 + local_start.minute
         drawn = (axis["eventTop"] - axis["columnTop"]) / axis["perMinute"]
         assert abs(drawn - minutes_from_eight) < 10, (zone, drawn, minutes_from_eight)
-        # The visit near the top of the window: the target below it stays in view.
-        page.evaluate("(top) => window.scrollBy(0, top - 150)", event.bounding_box()["y"])
+        # The visit near the top of the calendar's region (which scrolls on its own, under
+        # its sticky column heads): the target below it stays in view.
+        page.evaluate(_NEAR_THE_TOP, plan.reference)
         minutes = int((plan.target - plan.starts_at).total_seconds() // 60)
         _drag(page, event, minutes)
         page.wait_for_function(_MOVE_ANSWERED)
