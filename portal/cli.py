@@ -86,8 +86,8 @@ def demo_command(if_empty: bool, today) -> None:
 def purge_command() -> None:
     """Forget what is no longer needed: run-out holds, the contact details of visits that
     ended longer ago than PORTAL_RETENTION_DAYS, and the personal data and notes of
-    dossiers closed longer ago than PORTAL_DOSSIER_RETENTION_DAYS. Safe to run daily
-    from cron."""
+    dossiers closed longer ago than PORTAL_DOSSIER_RETENTION_DAYS, and the staff's
+    password links a week after they ran out. Safe to run daily from cron."""
     from datetime import timedelta
 
     from flask import current_app
@@ -100,5 +100,6 @@ def purge_command() -> None:
     db.session.commit()
     click.echo(
         f"Removed {report.holds} holds, {report.mails} mails and {report.challenges} spent "
-        f"puzzles; anonymised {report.visits} visits and {report.dossiers} closed dossiers."
+        f"puzzles and {report.password_links} password links; anonymised {report.visits} "
+        f"visits and {report.dossiers} closed dossiers."
     )

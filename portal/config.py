@@ -136,6 +136,14 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = None
 
     # Running it (portal/ops): "production" (PORTAL_ENV) refuses to start without a shared
+    # "Forgot your password?" and the page its link opens, per client address; on top of
+    # it one person gets at most PASSWORD_RESET_MAX_PER_HOUR mails an hour.
+    RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"  # noqa: S105 - a rate, not a secret
+    PASSWORD_RESET_MAX_PER_HOUR = 3
+    # How long a mailed link to set a password works: a forgotten one, and a new
+    # account's first (a new colleague may read their mail only the next day).
+    PASSWORD_RESET_MINUTES = 30
+    ACCOUNT_WELCOME_HOURS = 72
     # secret key, a database URL and a real BASE_URL instead of inventing them in
     # instance/; TRUSTED_PROXIES is how many reverse proxies stand in front (ProxyFix).
     ENV = "development"

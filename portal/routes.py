@@ -14,6 +14,8 @@ they are imported; the planners' pages attach to the workspace's own blueprint.
 from __future__ import annotations
 
 # ruff: noqa: F401 - each import attaches routes to a blueprint; nothing else is used
+from .accounts import pages as account_pages
+from .accounts import reset_pages
 from .api import booking as api_booking
 from .api import invitations as api_invitations
 from .api import views as api_views

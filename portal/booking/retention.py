@@ -4,8 +4,8 @@ Run by ``flask --app portal purge`` from cron (daily is enough): drops run-out h
 (with the contact details typed into them), forgets the contact details of visits that
 ended longer ago than the retention period, erases closed dossiers (contact details,
 waiting-for and outcome texts, staff notes) once their own retention period after
-closing ran out, empties the spent-captcha table and forgets the cache generations of
-past dates.
+closing ran out, empties the spent-captcha table, removes the staff's password links a
+week after they ran out and forgets the cache generations of past dates.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..models import (
     FollowUp,
     Hold,
     OutboxMail,
+    PasswordReset,
     SpentChallenge,
 )
 from ..models.outbox import MailStatus
@@ -51,6 +52,7 @@ class PurgeReport:
     mails: int
     challenges: int
     dossiers: int = 0
+    password_links: int = 0
 
 
 def purge(
@@ -87,8 +89,12 @@ def purge(
     dossiers = 0
     if dossier_retention is not None:
         dossiers = erase_closed_dossiers(session, now - dossier_retention, now)
+    # Staff password links: only hashes, but no longer of any use a week after they ran out.
+    password_links = session.execute(
+        delete(PasswordReset).where(PasswordReset.filter_purgeable(now))
+    ).rowcount
     forget_past_days(session, local_today(now))
-    return PurgeReport(holds, visits, mails, challenges, dossiers)
+    return PurgeReport(holds, visits, mails, challenges, dossiers, password_links)
 
 
 def anonymise_ended_visits(session: Session, ended_before: datetime) -> int:

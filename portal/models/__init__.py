@@ -1,5 +1,6 @@
 """The portal's data model, one module per aggregate."""
 
+from .accounts import PasswordLinkKind, PasswordReset
 from .appointments import (
     ACTIVE_STATUSES,
     Appointment,
@@ -66,6 +67,8 @@ __all__ = [
     "OpeningSchedule",
     "OutboxMail",
     "PlanStatus",
+    "PasswordLinkKind",
+    "PasswordReset",
     "RotaPlan",
     "RotaTurn",
     "Service",

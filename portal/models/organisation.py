@@ -121,6 +121,9 @@ class StaffMember(UserMixin, db.Model):
     notify_by_mail: Mapped[bool] = mapped_column(Boolean, default=False)
 
     team: Mapped[Team] = relationship(back_populates="members")
+    # The language of the mails the workspace sends this person (a site language, chosen
+    # on the notifications page); none: Dutch, the city's language.
+    mail_language: Mapped[str | None] = mapped_column(String(8))
     spoken_languages: Mapped[list[StaffLanguage]] = relationship(
         cascade="all, delete-orphan", order_by=StaffLanguage.language
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Flask, flash, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +22,7 @@ from ..extensions import db, login_manager
 from ..i18n import _, _l
 from ..models import StaffMember, StaffNotification, StaffRole
 from .access import parse_id
+from .accounts import PASSWORD_STAMP_KEY, password_stamp
 
 blueprint = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
@@ -45,6 +46,7 @@ NAVIGATION = (
     ("staff.statistics.index", _l("Statistiek"), (_R.PLANNER, _R.ADMIN)),
     ("staff.audit_log", _l("Audittrail"), (_R.ADMIN,)),
     ("staff.privacy.person", _l("Persoonsgegevens"), (_R.ADMIN,)),
+    ("staff.accounts.index", _l("Accounts"), (_R.ADMIN,)),
 )
 
 
@@ -60,7 +62,12 @@ def _load_member(member_id: str) -> StaffMember | None:
     if member_key is None:
         return None
     member = db.session.get(StaffMember, member_key)
-    return member if member is not None and member.is_active else None
+    if member is None or not member.is_active:
+        return None
+    # Signed in with a password that has since been changed (a reset): signed out.
+    if session.get(PASSWORD_STAMP_KEY) != password_stamp(current_app.config["SECRET_KEY"], member):
+        return None
+    return member
 
 
 @login_manager.unauthorized_handler
@@ -71,9 +78,18 @@ def _ask_to_sign_in():
 
 
 # Pages that need no sign-in: the hall's call display, the calendar feeds (their token is
-# the credential) and the sign-in page. An idle session does not stand in their way.
+# the credential), the sign-in page and setting a forgotten password (portal/accounts).
+# An idle session does not stand in their way.
 OPEN_ENDPOINTS = frozenset(
-    {"staff.sign_in", "staff.feed", "staff.call_display", "staff.call_display_data"}
+    {
+        "staff.sign_in",
+        "staff.feed",
+        "staff.call_display",
+        "staff.call_display_data",
+        "staff.forgot_password",
+        "staff.forgot_password_sent",
+        "staff.reset_password",
+    }
 )
 
 
@@ -82,8 +98,6 @@ def _end_idle_session():
     """Sign out a session that did nothing for ``STAFF_IDLE_MINUTES``; note activity."""
     if request.endpoint in OPEN_ENDPOINTS or not current_user.is_authenticated:
         return None
-    from flask import current_app
-
     idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
     now = time.time()
     last_seen = session.get(LAST_SEEN_KEY)

@@ -16,12 +16,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..booking.tokens import keyed_token
 from ..models import StaffMember
 
 _hasher = PasswordHasher()
 # Verified against when there is no account, so a miss costs what a hit costs.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 MIN_PASSWORD_LENGTH = 12
+# The session key that holds :func:`password_stamp` of the password signed in with.
+PASSWORD_STAMP_KEY = "staff_pw"  # noqa: S105 - a session key, not a password
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,10 @@ def set_password(member: StaffMember, password: str) -> None:
     member.password_hash = hash_password(password)
     member.failed_sign_ins = 0
     member.locked_until = None
+
+
+def password_stamp(secret_key: str, member: StaffMember) -> str:
+    """A short keyed fingerprint of ``member``'s password hash. The session keeps it from
+    sign-in, and a session whose stamp no longer matches is signed out: a new password
+    (a reset link, ``create-user``) ends every session signed in with the old one."""
+    return keyed_token(secret_key, "session", member.password_hash or "-")[:22]

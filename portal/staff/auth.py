@@ -17,7 +17,7 @@ from ..plain_text import PlainTextForm
 from ..request_limits import MAX_REDIRECT_CHARS
 from ..timeutil import utcnow
 from . import LAST_SEEN_KEY, blueprint
-from .accounts import SignInPolicy, authenticate
+from .accounts import PASSWORD_STAMP_KEY, SignInPolicy, authenticate, password_stamp
 from .audit import record
 
 
@@ -65,6 +65,7 @@ def sign_in():
             session.clear()
             login_user(member)
             session[LAST_SEEN_KEY] = time.time()
+            session[PASSWORD_STAMP_KEY] = password_stamp(current_app.config["SECRET_KEY"], member)
             record(db.session, member, AuditAction.SIGN_IN, "staff.sign_in", now=now)
             db.session.commit()
             return redirect(target)
