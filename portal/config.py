@@ -41,6 +41,11 @@ class DefaultConfig:
     # "manage with a code" page and the start page. A made-up demo number; set
     # PORTAL_CITY_HALL_PHONE to the city's own ("" hides the sentences that need it).
     CITY_HALL_PHONE = "09 999 00 00"
+    # The languages the hall's call display speaks after the page's own, as
+    # ``talen=`` would give them (a screen's address can ask for others).
+    CALL_DISPLAY_LANGUAGES = "nl,fr,en"
+    # How often the waiting room reads itself again, in seconds.
+    WAITING_ROOM_REFRESH_SECONDS = 30
     # The address mails link to. Links made outside a request (reminders) need it.
     BASE_URL = "http://127.0.0.1:5000"
 

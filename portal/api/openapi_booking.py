@@ -161,6 +161,11 @@ SCHEMAS = {
                 ],
                 "properties": {
                     "reference": {"type": "string"},
+                    "queue_number": {
+                        "type": ["string", "null"],
+                        "description": "The number the hall's screen calls the resident by "
+                        "(team letter and the day's count, e.g. B-014); null for a call back.",
+                    },
                     "status": {
                         "type": "string",
                         "enum": ["pending", "confirmed", "cancelled", "completed", "no_show"],

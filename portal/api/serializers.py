@@ -63,6 +63,7 @@ def visit_json(appointment: Appointment, language: str, can_change: bool) -> dic
     """
     return {
         "reference": appointment.reference,
+        "queue_number": appointment.queue_label,
         "status": appointment.status.value,
         "start": isoformat_local(appointment.starts_at),
         "end": isoformat_local(appointment.ends_at),

@@ -40,6 +40,7 @@ from .errors import (
     TooLate,
     TooManyVisits,
 )
+from .queue_numbers import assign_queue_number
 from .selection import free_slot_at
 from .settings import BookingSettings
 from .tokens import manage_token, new_hold_token, token_hash
@@ -174,6 +175,7 @@ def book_hold(
     session.add(appointment)
     session.flush()
     pass_claims(session, hold, appointment)
+    assign_queue_number(session, appointment)
     return appointment
 
 
@@ -347,6 +349,7 @@ def move(
 
     claim_with_first_free(session, slot, now, make, appointment.spoken_language)
     appointment.sequence += 1
+    assign_queue_number(session, appointment)
     appointment.reminder_sent_at = None
     # A request to choose a new time is answered by moving.
     appointment.reschedule_requested_at = None

@@ -30,6 +30,7 @@ from ..models import (
     OpeningBlock,
     OpeningSchedule,
     PlanStatus,
+    QueueCounter,
     RotaPlan,
     RotaTurn,
     Service,
@@ -119,11 +120,21 @@ def _booking_settings() -> BookingSettings:
 
 
 def _teams(session: Session) -> dict[str, Team]:
-    """The four teams and their counters."""
+# The letters of the teams' queue numbers on the hall's screen ("B-014", "S-003").
+QUEUE_LETTERS = {
+    "bevolking": "B",
+    "burgerlijke_stand": "S",
+    "andere_nationaliteiten": "N",
+    "centraal_onthaal": "O",
+}
+
+
+    """The four teams, their counters and the letters of their queue numbers."""
     teams = {}
     for code, names, _size, counters, _need in data.TEAMS:
         team = Team(code=code, names=texts.team_names(code, names))
         team.counter_languages = data.COUNTER_LANGUAGES.get(code, [])
+        team.queue_letter = QUEUE_LETTERS.get(code)
         team.counters = [Counter(number=number) for number in counters]
         session.add(team)
         teams[code] = team
@@ -316,7 +327,7 @@ def _rota(session, teams: dict[str, Team], first: date, last: date, now: datetim
 
 def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetime) -> int:
     """Book a share of each counter shift, more in the coming weeks than later on."""
-    count = 0
+    visits: list[Appointment] = []
     references: set[str] = set()
     week_zero = to_local(shifts[0].starts_at).date() if shifts else None
     for shift in shifts:
@@ -333,11 +344,27 @@ def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetim
                 visit = _visit(rng, shift, service, persons, start, end, now)
                 visit.reference = _unique_reference(rng, references)
                 session.add(visit)
-                count += 1
+                visits.append(visit)
                 start += -(-(end - start) // GRID) * GRID
             else:
                 start += GRID
-    return count
+    _number_queues(session, visits)
+    return len(visits)
+
+
+def _number_queues(session: Session, visits: list[Appointment]) -> None:
+    """Give the demo's visits their queue numbers per team and day in time order, as
+    booking would have (one by one), and leave each team's counter at the last one."""
+    last: dict[tuple[int, date], int] = {}
+    for visit in sorted(visits, key=lambda visit: (visit.starts_at, visit.reference)):
+        key = (session.get(StaffMember, visit.staff_id).team_id, to_local(visit.starts_at).date())
+        last[key] = last.get(key, 0) + 1
+        visit.queue_team_id, visit.queue_day = key
+        visit.queue_number = last[key]
+    session.add_all(
+        QueueCounter(team_id=team_id, day=day, last_number=number)
+        for (team_id, day), number in last.items()
+    )
 
 
 def _unique_reference(rng: random.Random, taken: set[str]) -> str:

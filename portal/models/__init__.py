@@ -27,6 +27,7 @@ from .dossiers import (
 from .organisation import Counter, StaffLanguage, StaffMember, StaffRole, Team
 from .outbox import MailStatus, OutboxMail
 from .planning import CounterNeed, PlanStatus, RotaPlan, RotaTurn
+from .queue import QueueCounter
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
 from .services import Channel, Service, ServiceText, staff_service
@@ -66,9 +67,10 @@ __all__ = [
     "OpeningBlock",
     "OpeningSchedule",
     "OutboxMail",
-    "PlanStatus",
     "PasswordLinkKind",
     "PasswordReset",
+    "PlanStatus",
+    "QueueCounter",
     "RotaPlan",
     "RotaTurn",
     "Service",

@@ -9,18 +9,20 @@ PostgreSQL, and two residents racing for the last time cannot both win.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -142,6 +144,13 @@ class AppointmentService(db.Model):
     service = relationship("Service")
 
 
+def queue_label(letter: str | None, number: int) -> str:
+    """A queue number as people read it: the team's letter and three digits ("B-014"),
+    or the digits alone for a team without a letter."""
+    digits = f"{number:03d}"
+    return f"{letter}-{digits}" if letter else digits
+
+
 class Appointment(ClaimsTimeMixin, db.Model):
     """A resident's visit to a counter, with a staff member, at a time."""
 
@@ -151,6 +160,10 @@ class Appointment(ClaimsTimeMixin, db.Model):
         CheckConstraint("persons >= 1", name="persons_positive"),
         Index("ix_appointment_staff_start", "staff_id", "starts_at"),
         Index("ix_appointment_start", "starts_at"),
+        # One queue number per team and day: the hall's screen calls "B-014" once.
+        UniqueConstraint(
+            "queue_team_id", "queue_day", "queue_number", name="one_queue_number_per_team_day"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,6 +223,12 @@ class Appointment(ClaimsTimeMixin, db.Model):
     access_code_hash: Mapped[str | None] = mapped_column(String(64))
     access_code_failures: Mapped[int] = mapped_column(Integer, default=0)
     access_code_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The short number the hall's screen calls ("B-014"): per team and Brussels day, given
+    # when the visit is booked (again when a move changes its day or team, or at check-in
+    # for a visit booked before numbers existed). See portal.booking.queue_numbers.
+    queue_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    queue_day: Mapped[date | None] = mapped_column(Date)
+    queue_number: Mapped[int | None] = mapped_column(Integer)
     # The dossier this visit belongs to, if a clerk follows it up.
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     # The follow-up (invitation or the clerk's booking) this visit was booked for: its
@@ -220,11 +239,21 @@ class Appointment(ClaimsTimeMixin, db.Model):
     dossier = relationship("Dossier")
     follow_up = relationship("FollowUp", back_populates="appointment")
     counter = relationship("Counter", foreign_keys=[counter_id])
+    queue_team = relationship("Team", foreign_keys=[queue_team_id])
     called_counter = relationship("Counter", foreign_keys=[called_counter_id])
     booked_services: Mapped[list[AppointmentService]] = relationship(
         cascade="all, delete-orphan", order_by=AppointmentService.position
     )
     claims: Mapped[list[SlotClaim]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def queue_label(self) -> str | None:
+        """The queue number as the hall's screen shows it ("B-014"), or None when the
+        visit has none."""
+        if self.queue_number is None:
+            return None
+        letter = self.queue_team.queue_letter if self.queue_team is not None else None
+        return queue_label(letter, self.queue_number)
 
     @property
     def services(self) -> list:

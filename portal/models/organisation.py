@@ -41,6 +41,8 @@ class Team(db.Model):
     reserved_percent: Mapped[int] = mapped_column(Integer, default=0)
     # ...until this many working days ahead, when what is still free opens to everyone.
     reserved_release_days: Mapped[int] = mapped_column(Integer, default=2)
+    # The letter of the team's queue numbers on the hall's screen ("B" of "B-014").
+    queue_letter: Mapped[str | None] = mapped_column(String(2), unique=True)
 
     counters: Mapped[list[Counter]] = relationship(back_populates="team")
     members: Mapped[list[StaffMember]] = relationship(back_populates="team")

@@ -42,6 +42,8 @@ class VisitSummary:
     # as plain text and as HTML (number and times isolated); None at the counter.
     call_back: str | None = None
     call_back_html: str | None = None
+    # The queue number the hall's screen calls ("B-014"); None for a call back.
+    queue_label: str | None = None
 
     @property
     def what(self) -> str:
@@ -117,4 +119,5 @@ def visit_summary(appointment, language: str, config: Mapping) -> VisitSummary:
         documents=documents,
         call_back=call_back_text(appointment),
         call_back_html=call_back_text(appointment, markup=True),
+        queue_label=appointment.queue_label,
     )

@@ -17,8 +17,8 @@ from flask_babel import format_date, format_time
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from wtforms import SelectChoice, SelectMultipleField
-from wtforms.validators import InputRequired, StopValidation, ValidationError
+from wtforms import SelectChoice, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import _, _l
@@ -157,6 +157,23 @@ def team_settings_form(
                 Between(0, 30, message=_l("Het vrijgeven ligt tussen 0 en 30 werkdagen.")),
             ],
             render_kw={"min": 0, "max": 30},
+        )
+        queue_letter = StringField(
+            _l("Letter van de volgnummers"),
+            description=_l(
+                "Het scherm in de wachtzaal roept bewoners met deze letter en hun nummer, "
+                "bijvoorbeeld B-014. Eén of twee hoofdletters, anders dan die van de "
+                "andere teams."
+            ),
+            filters=[lambda value: (value or "").strip().upper()],
+            validators=[
+                InputRequired(message=_l("Vul de letter van de volgnummers in.")),
+                Regexp(
+                    r"^[A-Z]{1,2}$",
+                    message=_l("De letter van de volgnummers is één of twee letters, A tot Z."),
+                ),
+            ],
+            render_kw={"maxlength": 2, "autocomplete": "off", "class": "short"},
         )
         languages = CheckboxesField(
             _l("Talen aan de balie"),

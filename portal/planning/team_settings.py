@@ -46,6 +46,7 @@ class TeamSettings:
     languages: list[str]
     reserved_percent: int
     reserved_release_days: int
+    queue_letter: str
     people: dict[int, tuple[str, int]]  # person id → (working days, contract percent)
 
 
@@ -82,6 +83,7 @@ def save_team_settings(
     team.reserved_percent = settings.reserved_percent
     team.reserved_release_days = settings.reserved_release_days
     team.counter_languages = list(settings.languages)
+    team.queue_letter = settings.queue_letter
     changed_people = 0
     for member in members:
         days, percent = settings.people[member.id]
@@ -112,6 +114,7 @@ def _shown_data(team: Team, turns: list[NeedTurn], members, needs) -> dict:
         "reserved_percent": team.reserved_percent,
         "reserved_release_days": team.reserved_release_days,
         "languages": list(team.counter_languages or ()),
+        "queue_letter": team.queue_letter or "",
     }
     for turn in turns:
         data[turn.field_name] = need(turn.weekday, turn.start, turn.block_start)
@@ -119,6 +122,18 @@ def _shown_data(team: Team, turns: list[NeedTurn], members, needs) -> dict:
         data[f"days_{member.id}"] = [d for d in member.working_days if d in "012345"]
         data[f"fraction_{member.id}"] = round(member.contract_fraction * 100)
     return data
+
+
+def _letter_is_free(session: Session, team: Team, field) -> bool:
+    """Whether no other team has the queue letter of ``field``; if one has, the field
+    says so (the unique key on the teams would refuse it anyway)."""
+    taken = session.scalar(
+        select(Team.id).where(Team.queue_letter == field.data, Team.id != team.id)
+    )
+    if taken is not None:
+        field.errors.append(_("Een ander team gebruikt die letter al voor zijn volgnummers."))
+        return False
+    return True
 
 
 @blueprint.route("/planning/team/<int:team_id>", methods=["GET", "POST"])
@@ -133,13 +148,14 @@ def planning_team_settings(team_id: int):
     form = team_settings_form(
         turns, members, _language_choices(team, members), _shown_data(team, turns, members, needs)
     )
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _letter_is_free(db.session, team, form.queue_letter):
         settings = TeamSettings(
             needs={(t.weekday, t.start): form[t.field_name].data for t in turns},
             target_percent=form.target.data,
             languages=list(dict.fromkeys(form.languages.data)),
             reserved_percent=form.reserved_percent.data,
             reserved_release_days=form.reserved_release_days.data,
+            queue_letter=form.queue_letter.data,
             people={
                 m.id: ("".join(sorted(form[f"days_{m.id}"].data)), form[f"fraction_{m.id}"].data)
                 for m in members
@@ -158,6 +174,7 @@ def planning_team_settings(team_id: int):
                 "languages": settings.languages,
                 "reserved_percent": settings.reserved_percent,
                 "reserved_release_days": settings.reserved_release_days,
+                "queue_letter": settings.queue_letter,
             },
         )
         db.session.commit()

@@ -21,6 +21,7 @@ from ..booking.contact import ContactDetails
 from ..booking.errors import BookingError
 from ..booking.notify import notify, notify_booked
 from ..booking.operations import book_hold, cancel, move, place_hold
+from ..booking.queue_numbers import assign_queue_number
 from ..booking.settings import BookingSettings
 from ..i18n import _l
 from ..models import Appointment, AppointmentStatus, AuditAction, Service, StaffMember
@@ -222,6 +223,9 @@ def record_progress(
     if step == "no_show" and now < visit.starts_at:
         raise StepNotAllowed()
     _apply_step(visit, step, now, counter_id)
+    if step == "arrive":
+        # A visit booked before queue numbers existed gets its number at check-in.
+        assign_queue_number(session, visit)
     session.flush()
     record(
         session,

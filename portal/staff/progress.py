@@ -27,8 +27,14 @@ def _counter_from_form() -> int | None:
     return counter.id if counter is not None and counter.active else None
 
 
-def step_message(step: str, reference: str) -> str:
-    """What the flash message says after a step."""
+def step_message(step: str, reference: str, queue_label: str | None = None) -> str:
+    """What the flash message says after a step (a check-in names the queue number)."""
+    if step == "arrive" and queue_label:
+        return _(
+            "%(reference)s is aangemeld en wacht, met volgnummer %(number)s.",
+            reference=reference,
+            number=queue_label,
+        )
     messages = {
         "arrive": _("%(reference)s is aangemeld en wacht.", reference=reference),
         "call": _("%(reference)s is opgeroepen.", reference=reference),
@@ -60,7 +66,7 @@ def visit_progress(visit_id: int):
         flash(refusal.message(), "error")
     else:
         db.session.commit()
-        flash(step_message(step, visit.reference), "success")
+        flash(step_message(step, visit.reference, visit.queue_label), "success")
     return redirect(
         safe_next(request.form.get("next")) if request.form.get("next") else url_for("staff.today")
     )

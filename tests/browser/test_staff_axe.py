@@ -41,8 +41,8 @@ def _upcoming_visit(live_server) -> int:
 @pytest.mark.parametrize("language", ["nl", "ar"])
 def test_staff_pages(live_server, new_page, screenshots, language):
     """Sign-in, start page, today, calendar, search, waiting room, booking on behalf,
-    the calendar feed, the audit trail, a visit with its move and cancel pages, and the
-    call display."""
+    the calendar feed, the audit trail, a visit with its move and cancel pages, its
+    check-in slip, and the call display (also in four languages with the chime)."""
     report = AxeReport(language, screenshots, "axe-staff")
     page = new_page()
     # Staff work on desk screens; the reflow check still tries 320 pixels.
@@ -63,7 +63,9 @@ def test_staff_pages(live_server, new_page, screenshots, language):
         ("visit", f"/medewerkers/bezoek/{visit_id}"),
         ("move", f"/medewerkers/bezoek/{visit_id}/verplaatsen"),
         ("cancel", f"/medewerkers/bezoek/{visit_id}/annuleren"),
+        ("check-in slip", f"/medewerkers/afspraak/{visit_id}/volgnummer"),
         ("call display", "/medewerkers/oproepscherm"),
+        ("call display, four languages", "/medewerkers/oproepscherm?talen=ar,fr,en&gong=1"),
     ]:
         response = page.goto(live_server(path))
         assert response.status == 200, f"{name}: {response.status}"

@@ -74,6 +74,7 @@ def test_hold_book_read_confirm_move_cancel(api):
     assert read.status_code == 200 and "manage_token" not in read.json
     assert read.json["appointment"]["services"][0]["name"] == "Apply for an identity card"
     assert read.json["appointment"]["reference"] == visit["reference"]
+    assert read.json["appointment"]["queue_number"] == visit["queue_number"] == "001"
     assert read.json["appointment"]["can_change"] is True
 
     confirmed = api.post(f"/api/v1/appointments/{token}/confirm")

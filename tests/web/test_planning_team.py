@@ -13,7 +13,15 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import AuditEvent, CounterNeed, RotaPlan, RotaTurn, ShiftKind, Team
+from portal.models import (
+    Appointment,
+    AuditEvent,
+    CounterNeed,
+    RotaPlan,
+    RotaTurn,
+    ShiftKind,
+    Team,
+)
 from portal.planning.team_forms import need_turns, regular_schedule
 from portal.planning.team_settings import team_members
 from portal.timeutil import to_local
@@ -60,6 +68,7 @@ def _stored_form(app, team_id: int) -> dict:
         data = {"target": str(team.counter_target_percent), "languages": team.counter_languages}
         data["reserved_percent"] = str(team.reserved_percent)
         data["reserved_release_days"] = str(team.reserved_release_days)
+        data["queue_letter"] = team.queue_letter or ""
         for turn in need_turns(regular_schedule(db.session, DEMO_TODAY)):
             value = needs.get(
                 (turn.weekday, turn.start), needs.get((turn.weekday, turn.block_start), 1)
@@ -130,6 +139,11 @@ def test_wrong_values_are_refused_in_dutch_and_nothing_changes(team_app, client_
         ({f"days_{first_id}": ["0", "9"]}, "Kies alleen uit de lijst."),
         ({f"fraction_{second_id}": "5"}, f"Het contract van {second_name} ligt tussen 10 en 100%."),
         ({"languages": ["xx"]}, "Kies alleen uit de lijst."),
+        ({"queue_letter": ""}, "Vul de letter van de volgnummers in."),
+        ({"queue_letter": "B1"}, "één of twee letters, A tot Z"),
+        ({"queue_letter": "BEV"}, "één of twee letters, A tot Z"),
+        ({"queue_letter": "É"}, "één of twee letters, A tot Z"),
+        ({"queue_letter": "s"}, "Een ander team gebruikt die letter al"),  # Burgerlijke Stand
     ]
     for change, message in cases:
         response = _post(planner, team_id, {**stored, **change})
@@ -245,3 +259,22 @@ def test_plan_pages_keep_to_roles_and_teams(team_app, client_as):
         response = planner.post(f"{PLANS}/{other_plan}/{action}", data={"csrf_token": token})
         assert response.status_code == 404, action
     assert f"{PLANS}/{other_plan}" not in planner.get(PLANS).get_data(as_text=True)
+
+
+def test_a_new_queue_letter_shows_on_the_visits_at_once(team_app, client_as):
+    team_id = _team_id(team_app, "bevolking")
+    planner = client_as("planner")
+    stored = _stored_form(team_app, team_id)
+    assert stored["queue_letter"] == "B"
+    try:
+        response = _post(planner, team_id, {**stored, "queue_letter": " bv "})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        with team_app.app_context():
+            assert db.session.get(Team, team_id).queue_letter == "BV"
+            visit = db.session.scalar(
+                select(Appointment).where(Appointment.queue_team_id == team_id).limit(1)
+            )
+            assert visit.queue_label == f"BV-{visit.queue_number:03d}"
+    finally:
+        _post(planner, team_id, stored)
+    assert _stored_form(team_app, team_id)["queue_letter"] == "B"

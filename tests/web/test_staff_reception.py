@@ -59,6 +59,7 @@ def _todays_visits(demo_app, team_code: str, count: int = 1) -> list[dict]:
             {
                 "id": visit.id,
                 "reference": visit.reference,
+                "queue": visit.queue_label,
                 "name": visit.resident_name,
                 "team_id": team.id,
                 "counter_id": counters[-1].id,
@@ -269,8 +270,16 @@ def test_check_in_from_the_search_page(staff_client, demo_app):
     here = f"{SEARCH}?q={visit['reference']}"
     with _undone(demo_app, visit["id"]):
         page = _step(client, visit["id"], "arrive", here)
-        assert f"{visit['reference']} is aangemeld en wacht." in page
+        assert visit["queue"].startswith("B-")
+        checked_in = f"{visit['reference']} is aangemeld en wacht, met volgnummer {visit['queue']}."
+        assert checked_in in page
         assert 'name="step" value="arrive"' not in page
+        assert f'href="/medewerkers/afspraak/{visit["id"]}/volgnummer"' in page
+        slip = client.get(f"/medewerkers/afspraak/{visit['id']}/volgnummer")
+        assert slip.status_code == 200
+        assert f'<p class="slip-number" dir="ltr">{visit["queue"]}</p>' in slip.get_data(
+            as_text=True
+        )
         with demo_app.app_context():
             assert db.session.get(Appointment, visit["id"]).arrived_at is not None
 
@@ -308,22 +317,25 @@ def test_arrived_visits_wait_then_are_called_and_shown_in_the_hall(
         display = anonymous_client.get(DISPLAY)
         shown = display.get_data(as_text=True)
         assert display.status_code == 200
-        assert first["reference"] in shown
+        assert f'<th scope="row" class="call-number" dir="ltr">{first["queue"]}</th>' in shown
+        assert first["reference"] not in shown  # the short number, not the reference
         assert f"Loket {first['counter_number']}" in shown  # residents read "loket"
-        assert first["name"] not in shown and second["reference"] not in shown
+        assert f"Guichet {first['counter_number']}" in shown  # and the hall's other languages
+        assert first["name"] not in shown and second["queue"] not in shown
         assert 'aria-live="polite"' in shown
         assert '<meta http-equiv="refresh" content="15">' in shown
         assert "Afmelden" not in shown  # no staff menu on the hall's screen
+        assert "language-switcher" not in shown and "site-footer" not in shown
 
         data = anonymous_client.get(DISPLAY_DATA).get_json()
-        assert data["calls"][0]["reference"] == first["reference"]
+        assert data["calls"][0]["number"] == first["queue"]
         assert data["calls"][0]["counter"] == first["counter_number"]
         assert data["calls"][0]["called_at"].startswith("2026-12-07T07:33")
         assert first["name"] not in str(data)
         own_team = anonymous_client.get(DISPLAY_DATA, query_string={"team": first["team_id"]})
-        assert own_team.get_json()["calls"][0]["reference"] == first["reference"]
+        assert own_team.get_json()["calls"][0]["number"] == first["queue"]
         elsewhere = anonymous_client.get(DISPLAY_DATA, query_string={"team": other["team_id"]})
-        assert first["reference"] not in str(elsewhere.get_json())
+        assert first["queue"] not in str(elsewhere.get_json())
 
         page = _step(clerk, first["id"], "start", WAITING_ROOM)
         assert first["reference"] in _section(page, "in-service-title", None)
@@ -392,3 +404,36 @@ def test_the_call_display_writes_no_audit_rows(anonymous_client, demo_app):
     anonymous_client.get(DISPLAY_DATA)
     with demo_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+
+def test_the_waiting_room_opens_on_the_own_team_or_every_team_and_reloads_itself(staff_client):
+    clerk = staff_client("clerk")
+    page = clerk.get(WAITING_ROOM).get_data(as_text=True)
+    assert "Wachtzaal: Bevolking" in page
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in page
+    assert 'data-refresh="30"' in page and "js/waiting-room.js" in page
+    assert "Deze pagina vernieuwt zichzelf elke 30 seconden." in page
+    still = clerk.get(WAITING_ROOM, query_string={"vernieuwen": "uit"}).get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in still and "data-refresh" not in still
+    assert "Wachtzaal: alle teams" in staff_client("reception").get(WAITING_ROOM).get_data(
+        as_text=True
+    )
+
+
+def test_the_call_display_speaks_the_halls_languages_and_chimes_on_request(anonymous_client):
+    page = anonymous_client.get(DISPLAY, query_string={"talen": "ar,de,xx,ar", "gong": "1"})
+    shown = page.get_data(as_text=True)
+    heading = shown[shown.index("<h1>") : shown.index("</h1>")]
+    assert re.findall(r'lang="(\w+)" dir="(\w+)"', heading) == [
+        ("nl", "ltr"),
+        ("ar", "rtl"),
+        ("de", "ltr"),
+    ]
+    assert "data-chime" in shown and "data-chime-on hidden" in shown
+    plain = anonymous_client.get(DISPLAY).get_data(as_text=True)
+    assert "data-chime" not in plain
+    plain_heading = plain[plain.index("<h1>") : plain.index("</h1>")]
+    assert re.findall(r'lang="(\w+)"', plain_heading) == ["nl", "fr", "en"]  # the default
+    many = anonymous_client.get(DISPLAY, query_string={"talen": "fr,de,en,ar,ru", "lang": "tr"})
+    many_heading = many.get_data(as_text=True).split("<h1>")[1].split("</h1>")[0]
+    assert re.findall(r'lang="(\w+)"', many_heading) == ["tr", "fr", "de", "en"]
