@@ -136,11 +136,6 @@ class DefaultConfig:
     STAFF_IDLE_MINUTES = 30
     # Per client address, on top of the per-account lock.
     RATELIMIT_SIGN_IN = "10 per minute;50 per hour"
-    # The session cookie is only sent over HTTPS when the portal is served over HTTPS
-    # (derived from BASE_URL unless set explicitly).
-    SESSION_COOKIE_SECURE = None
-
-    # Running it (portal/ops): "production" (PORTAL_ENV) refuses to start without a shared
     # "Forgot your password?" and the page its link opens, per client address; on top of
     # it one person gets at most PASSWORD_RESET_MAX_PER_HOUR mails an hour.
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"  # noqa: S105 - a rate, not a secret
@@ -149,6 +144,11 @@ class DefaultConfig:
     # account's first (a new colleague may read their mail only the next day).
     PASSWORD_RESET_MINUTES = 30
     ACCOUNT_WELCOME_HOURS = 72
+    # The session cookie is only sent over HTTPS when the portal is served over HTTPS
+    # (derived from BASE_URL unless set explicitly).
+    SESSION_COOKIE_SECURE = None
+
+    # Running it (portal/ops): "production" (PORTAL_ENV) refuses to start without a shared
     # secret key, a database URL and a real BASE_URL instead of inventing them in
     # instance/; TRUSTED_PROXIES is how many reverse proxies stand in front (ProxyFix).
     ENV = "development"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime
 
+from .data import COUNTER_DEMAND
+
 # The booked share of counter time in an ordinary week, and its bounds.
 BASE_SHARE = 0.8
 LOWEST_SHARE, HIGHEST_SHARE = 0.55, 0.97
@@ -59,12 +61,13 @@ def season(day: date) -> float:
 
 def booked_share(start: datetime, rng: random.Random) -> float:
     """The share of a counter shift starting at ``start`` (local time) that residents
-    booked: the season's, the weekday's, the late opening's, and chance."""
+    booked: the season's, the weekday's, the late opening's, and chance, in the part of
+    the counter time residents fill (:data:`portal.demo.data.COUNTER_DEMAND`)."""
     share = BASE_SHARE + season(start.date()) + WEEKDAY_SHARE[min(start.weekday(), 5)]
     if start.hour >= EVENING_HOUR:
         share += EVENING_SHARE
     share += rng.gauss(0, 0.04)
-    return min(HIGHEST_SHARE, max(LOWEST_SHARE, share))
+    return COUNTER_DEMAND * min(HIGHEST_SHARE, max(LOWEST_SHARE, share))
 
 
 def service_weight(code: str, weight: float, month: int) -> float:

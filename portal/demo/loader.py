@@ -42,6 +42,7 @@ from ..models import (
     Team,
 )
 from ..models.appointments import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from ..planning.plan_days import claim_days
 from ..planning.rota_data import report_json, rota_rows, team_period
 from ..scheduling.rota import generate_rota
 from ..scheduling.rota_input import TurnKind
@@ -119,7 +120,6 @@ def _booking_settings() -> BookingSettings:
     return BookingSettings(secret_key=secrets.token_urlsafe(32))
 
 
-def _teams(session: Session) -> dict[str, Team]:
 # The letters of the teams' queue numbers on the hall's screen ("B-014", "S-003").
 QUEUE_LETTERS = {
     "bevolking": "B",
@@ -129,12 +129,13 @@ QUEUE_LETTERS = {
 }
 
 
+def _teams(session: Session) -> dict[str, Team]:
     """The four teams, their counters and the letters of their queue numbers."""
     teams = {}
     for code, names, _size, counters, _need in data.TEAMS:
         team = Team(code=code, names=texts.team_names(code, names))
-        team.counter_languages = data.COUNTER_LANGUAGES.get(code, [])
         team.queue_letter = QUEUE_LETTERS.get(code)
+        team.counter_languages = data.COUNTER_LANGUAGES.get(code, [])
         team.counters = [Counter(number=number) for number in counters]
         session.add(team)
         teams[code] = team
@@ -318,6 +319,7 @@ def _rota(session, teams: dict[str, Team], first: date, last: date, now: datetim
         plan.turns = [RotaTurn(**row) for row in rows]
         session.add(plan)
         session.flush()
+        claim_days(session, plan)
         shifts = [Shift(**row, plan_id=plan.id) for row in rows]
         session.add_all(shifts)
         counter_shifts += [shift for shift in shifts if shift.kind == ShiftKind.COUNTER]
@@ -332,7 +334,7 @@ def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetim
     week_zero = to_local(shifts[0].starts_at).date() if shifts else None
     for shift in shifts:
         week = (to_local(shift.starts_at).date() - week_zero).days // 7
-        share = BOOKED_SHARE[min(week, len(BOOKED_SHARE) - 1)]
+        share = data.COUNTER_DEMAND * BOOKED_SHARE[min(week, len(BOOKED_SHARE) - 1)]
         services = [s for s in shift.staff.services if s.channel == Channel.COUNTER]
         weights = [data.SERVICES[s.position][-1] for s in services]
         start = shift.starts_at

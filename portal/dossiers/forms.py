@@ -249,6 +249,20 @@ class LinkVisitForm(PlainTextForm):
 
 
 class NotifySettingForm(PlainTextForm):
-    """Whether the notifications also come by mail."""
+    """Whether the notifications also come by mail, and the language of the mails about
+    a new rota."""
 
     notify_by_mail = BooleanField(_l("Stuur mij ook een e-mail bij elke melding"))
+    mail_language = SelectField(
+        _l("Taal van de e-mails over een nieuwe beurtrol"),
+        description=_l("Een nieuwe beurtrol die uw beurten wijzigt, krijgt u altijd per e-mail."),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()
+        ],
+        default=DEFAULT_LANGUAGE,
+    )
+
+    def validate_mail_language(self, field) -> None:
+        """One of the site's languages."""
+        if field.data not in LANGUAGES:
+            raise ValidationError(_l("Kies de taal van de e-mails uit de lijst."))

@@ -1,5 +1,6 @@
 """The clerk's notification list (``/medewerkers/dossiers/meldingen``): what residents
-did with the visits of the dossiers the clerk owns.
+did with the visits of the dossiers the clerk owns, and the new rotas that change the
+person's shifts (:mod:`portal.planning.rota_news`).
 
 Endpoints (``staff.dossiers.*``, every visit role, each person their own list):
 
@@ -8,7 +9,8 @@ Endpoints (``staff.dossiers.*``, every visit role, each person their own list):
   not come) with links to the visit and the dossier; a missed dossier visit offers
   "invite again". Audited (``dossier.notifications``: it names residents).
 * ``notifications_read`` (POST ``…/gelezen``): mark them all read.
-* ``notification_setting`` (POST ``…/instelling``): also mail me, or not.
+* ``notification_setting`` (POST ``…/instelling``): also mail me, or not; the language of
+  the mails about a new rota.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..i18n import _
+from ..i18n import LANGUAGES, _, ngettext
 from ..models import AuditAction, NotificationKind, StaffMember, StaffNotification
 from ..notifications.summary import local_moment
 from ..staff.access import VISIT_ROLES, roles_required
@@ -62,8 +65,32 @@ def _moment(detail: dict, keys: tuple[str, ...]) -> str | None:
     return None
 
 
+def _count(detail: dict, key: str) -> int:
+    """A whole number from a notification's detail (0 when it holds none)."""
+    value = detail.get(key) if isinstance(detail, dict) else None
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def describe_rota(notification: StaffNotification) -> str:
+    """A new rota that changes the reader's shifts, in words."""
+    plan, detail = notification.plan, notification.detail
+    days = _count(detail, "changed_days")
+    return ngettext(
+        "Nieuwe beurtrol van %(first)s tot en met %(last)s: uw beurten veranderen op "
+        "%(num)s dag, u staat %(counter)s keer aan de balie.",
+        "Nieuwe beurtrol van %(first)s tot en met %(last)s: uw beurten veranderen op "
+        "%(num)s dagen, u staat %(counter)s keer aan de balie.",
+        days,
+        first=format_date(plan.first_day, "long") if plan else "—",
+        last=format_date(plan.last_day, "long") if plan else "—",
+        counter=_count(detail, "counter_turns"),
+    )
+
+
 def describe(notification: StaffNotification) -> str:
     """What happened, in words, in the reader's language."""
+    if notification.kind == NotificationKind.ROTA:
+        return describe_rota(notification)
     visit, dossier = notification.appointment, notification.dossier
     name = (dossier.resident_name if dossier else "") or _("De bewoner")
     reference = visit.reference if visit else "—"
@@ -137,6 +164,8 @@ def notifications():
     ]
     setting = NotifySettingForm(formdata=None, prefix="setting")
     setting.notify_by_mail.data = current_user.notify_by_mail
+    if current_user.mail_language in LANGUAGES:
+        setting.mail_language.data = current_user.mail_language
     record(
         db.session,
         current_user,
@@ -172,12 +201,14 @@ def post_notifications_read():
 @blueprint.post("/meldingen/instelling", endpoint="notification_setting")
 @roles_required(*VISIT_ROLES)
 def post_notification_setting():
-    """Whether the signed-in person also gets each notification by mail."""
+    """Whether the signed-in person also gets each notification by mail, and in which
+    language the mails about a new rota come."""
     form = NotifySettingForm(prefix="setting")
     if not form.validate_on_submit():
         flash(_("De instelling kon niet bewaard worden. Probeer het opnieuw."), "error")
         return redirect(url_for("staff.dossiers.notifications"))
     current_user.notify_by_mail = bool(form.notify_by_mail.data)
+    current_user.mail_language = form.mail_language.data
     db.session.commit()
     if current_user.notify_by_mail:
         flash(_("U krijgt voortaan ook een e-mail bij elke melding."), "success")

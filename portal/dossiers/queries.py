@@ -334,6 +334,7 @@ def notifications_of(session: Session, member: StaffMember) -> list[StaffNotific
             .options(
                 joinedload(StaffNotification.dossier),
                 joinedload(StaffNotification.appointment),
+                joinedload(StaffNotification.plan),
             )
             .order_by(StaffNotification.created_at.desc(), StaffNotification.id.desc())
             .limit(NOTIFICATION_LIMIT)

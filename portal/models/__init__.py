@@ -26,7 +26,7 @@ from .dossiers import (
 )
 from .organisation import Counter, StaffLanguage, StaffMember, StaffRole, Team
 from .outbox import MailStatus, OutboxMail
-from .planning import CounterNeed, PlanStatus, RotaPlan, RotaTurn
+from .planning import CounterNeed, PlanStatus, RotaPlan, RotaPlanDay, RotaTurn
 from .queue import QueueCounter
 from .rota import Absence, AbsenceKind, Shift, ShiftKind
 from .security import SpentChallenge
@@ -72,6 +72,7 @@ __all__ = [
     "PlanStatus",
     "QueueCounter",
     "RotaPlan",
+    "RotaPlanDay",
     "RotaTurn",
     "Service",
     "ServiceText",

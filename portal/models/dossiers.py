@@ -269,13 +269,15 @@ class FollowUp(db.Model):
 
 
 class NotificationKind(StrEnum):
-    """What happened to a dossier visit that its clerk should know."""
+    """What happened to a dossier visit that its clerk should know, or a newly published
+    rota that changes the person's shifts."""
 
     BOOKED = "booked"
     MOVED = "moved"
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"
     RESCHEDULE = "reschedule"
+    ROTA = "rota"
 
 
 class StaffNotification(db.Model):
@@ -292,13 +294,17 @@ class StaffNotification(db.Model):
     appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointment.id", ondelete="CASCADE")
     )
+    # The published rota plan a ROTA notification tells of.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("rota_plan.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Small facts without personal data: the old and the new time of a move.
+    # Small facts without personal data: the old and the new time of a move; the person's
+    # counter turns and changed days in a new rota.
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
     dossier = relationship("Dossier")
     appointment = relationship("Appointment")
+    plan = relationship("RotaPlan")
 
     @classmethod
     def filter_unread_of(cls, staff_id: int):

@@ -121,11 +121,11 @@ class StaffMember(UserMixin, db.Model):
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Also mail the notifications about this person's dossiers (the list is always kept).
     notify_by_mail: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    team: Mapped[Team] = relationship(back_populates="members")
     # The language of the mails the workspace sends this person (a site language, chosen
     # on the notifications page); none: Dutch, the city's language.
     mail_language: Mapped[str | None] = mapped_column(String(8))
+
+    team: Mapped[Team] = relationship(back_populates="members")
     spoken_languages: Mapped[list[StaffLanguage]] = relationship(
         cascade="all, delete-orphan", order_by=StaffLanguage.language
     )

@@ -3,6 +3,10 @@
 A plan holds its own turns (``rota_turn``). Residents only ever book against ``shift``
 rows; publishing a plan replaces its team's shifts in the plan's period by its turns, so a
 draft changes nothing a resident sees.
+
+A team has one published plan per day: ``rota_plan_day`` holds, per team and day, the plan
+that governs it (its primary key allows no second). Publishing a plan takes its days from
+the older plans that held them, which keep the days outside it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Time,
@@ -65,6 +70,8 @@ class RotaPlan(db.Model):
         CheckConstraint("first_day <= last_day", name="days_ordered"),
         CheckConstraint("target_percent BETWEEN 0 AND 100", name="target_range"),
         Index("ix_rota_plan_team_first", "team_id", "first_day"),
+        # What ``rota_plan_day`` refers to: a day's plan is of the day's team.
+        Index("uq_rota_plan_id_team", "id", "team_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,6 +112,32 @@ class RotaPlan(db.Model):
             select(cls)
             .where(cls.filter_team(team_ids))
             .order_by(cls.first_day.desc(), cls.id.desc())
+        )
+
+
+class RotaPlanDay(db.Model):
+    """A day of a team's rota and the published plan that governs it: one plan per team
+    and day (the primary key), and a plan of that team (the foreign key)."""
+
+    __tablename__ = "rota_plan_day"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["plan_id", "team_id"], ["rota_plan.id", "rota_plan.team_id"], ondelete="CASCADE"
+        ),
+        Index("ix_rota_plan_day_plan", "plan_id", "day"),
+    )
+
+    team_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    plan_id: Mapped[int] = mapped_column()
+
+    @classmethod
+    def of_team(cls, team_id: int, first: date, last: date):
+        """Query: the rows of ``team_id`` from ``first`` to ``last``, by day."""
+        return (
+            select(cls)
+            .where(cls.team_id == team_id, cls.day >= first, cls.day <= last)
+            .order_by(cls.day)
         )
 
 

@@ -66,6 +66,7 @@ class Shift(StaffTimeMixin, db.Model):
 
     staff = relationship("StaffMember")
     counter = relationship("Counter")
+    plan = relationship("RotaPlan")
 
 
 class AbsenceKind(StrEnum):

@@ -41,6 +41,7 @@ from ..staff.access import (
 )
 from ..staff.audit import record
 from ..timeutil import local_today, utcnow
+from .plan_days import draft_lines, governance_lines
 from .plan_edits import EditRefused, assign, discard, swap, unassign
 from .plan_forms import NewPlanForm, SwapForm, TurnEditForm
 from .plan_grid import find_slot, turn_label, week_count, week_grid, week_of
@@ -72,8 +73,8 @@ def _member() -> StaffMember:
 @blueprint.route("/planning/beurtrol")
 @roles_required(*PLANNING_ROLES)
 def planning_plans():
-    """The plans of the reader's team, newest period first; administrators see every
-    team's, or one team's with ``?team=``."""
+    """The plans of the reader's team, newest period first, each published one with the
+    days it governs; administrators see every team's, or one team's with ``?team=``."""
     member = _member()
     chosen = listed_team(db.session, member, request.args.get("team"))
     teams = visible_teams(db.session, member)
@@ -93,6 +94,7 @@ def planning_plans():
         picker=team_scope(member) is None,
         weeks={plan.id: week_count(plan) for plan in plans},
         statuses=STATUS_LABELS,
+        days=governance_lines(db.session, plans),
     )
 
 
@@ -169,8 +171,9 @@ def _person_choices(rows) -> list[SelectChoice]:
 @blueprint.route("/planning/beurtrol/<int:plan_id>")
 @roles_required(*PLANNING_ROLES)
 def planning_plan(plan_id: int):
-    """A plan: its report (people, shortages, uncovered wishes) and the grid of one week,
-    with the hand edits when it is a draft."""
+    """A plan: the days it governs (a draft: what publishing it would end), its report
+    (people, shortages, uncovered wishes) and the grid of one week, with the hand edits
+    when it is a draft."""
     member = _member()
     plan = plan_or_404(member, plan_id)
     slots = plan_slots(db.session, plan)
@@ -188,12 +191,18 @@ def planning_plan(plan_id: int):
     swap_form.second_person.choices = people
     swap_form.first_turn.choices = turns
     swap_form.second_turn.choices = turns
+    draft = plan.status == PlanStatus.DRAFT
+    if draft:
+        day_lines = draft_lines(db.session, plan)
+    else:
+        day_lines = governance_lines(db.session, [plan]).get(plan.id, [])
     return render_template(
         "staff/planning/plan.html",
         plan=plan,
+        day_lines=day_lines,
         grid=grid,
         report=report_view(db.session, plan.report),
-        draft=plan.status == PlanStatus.DRAFT,
+        draft=draft,
         statuses=STATUS_LABELS,
         swap_form=swap_form,
         problem=problem,

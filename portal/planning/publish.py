@@ -17,6 +17,7 @@ from ..notifications.summary import local_date, local_moment
 from ..staff import blueprint
 from ..staff.access import PLANNING_ROLES, parse_id, roles_required
 from ..timeutil import utcnow
+from .plan_days import draft_lines, governance_lines
 from .plans import plan_or_404
 from .publish_operations import ASK_RESIDENT, PublishRefused, publish_plan, stranded_by_plan
 from .reschedule import clean_reason
@@ -62,10 +63,15 @@ def posted_decisions(visits) -> dict[int, str]:
 
 
 def _page(plan, entries, status=200, problem=None, reason=None):
+    if plan.status == PlanStatus.DRAFT:
+        day_lines = draft_lines(db.session, plan)
+    else:
+        day_lines = governance_lines(db.session, [plan]).get(plan.id, [])
     return (
         render_template(
             "staff/planning/publish.html",
             plan=plan,
+            day_lines=day_lines,
             entries=entries,
             problem=problem,
             reason=default_reason() if reason is None else reason,

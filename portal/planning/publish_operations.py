@@ -3,7 +3,12 @@ for each (a colleague takes it, or the resident is asked for a new time), then r
 team's shifts in the period by the plan's turns, all in one transaction.
 
 Nothing booked is dropped: publishing is refused until every stranded visit has a
-decision, and refused again if the list changed since the planner saw it.
+decision, and refused again if the list changed since the planner saw it. The visits
+checked are all of the team's in the period, whichever older plan's shifts they stood on.
+
+The plan then governs every day of its period (:mod:`.plan_days`): an older published plan
+that overlaps it ends the day before it, or keeps the weeks after it when it lies inside.
+Everyone whose shifts change is told (:mod:`.rota_news`).
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ from .colleagues import (
     proposals,
     team_people,
 )
+from .plan_days import claim_days
 from .rota_data import turn_rows
+from .rota_news import shifts_before, tell_staff
 
 
 class PublishRefused(BookingError):
@@ -172,19 +179,31 @@ def publish_plan(
     visits = team_visits(session, plan, now)
     entries = stranded_by_plan(session, plan, now, visits)
     _check_decisions(entries, decisions)
+    before = shifts_before(session, plan)
     _replace_shifts(session, plan)
+    taken = claim_days(session, plan)
     stranded = {entry.visit.id for entry in entries}
     _follow_counters(plan, [visit for visit in visits if visit.id not in stranded])
     moved, asked = carry_out(
         session, [(e.visit, decisions[e.visit.id]) for e in entries], reason, now, settings
     )
+    told = tell_staff(session, plan, before, now)
     record(
         session,
         actor,
         AuditAction.CHANGE,
         "rota.publish",
         team_id=plan.team_id,
-        detail={"plan": plan.id, "to_colleague": moved, "asked_new_time": asked},
+        detail={
+            "plan": plan.id,
+            "to_colleague": moved,
+            "asked_new_time": asked,
+            "took_days": [
+                {"plan": run.plan_id, "first": run.first.isoformat(), "last": run.last.isoformat()}
+                for run in taken
+            ],
+            "staff_told": told,
+        },
         now=now,
     )
     session.flush()

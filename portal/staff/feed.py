@@ -1,4 +1,5 @@
-"""Each staff member's secret calendar feed (ICS) of their own visits.
+"""Each staff member's secret calendar feed (ICS) of their own visits and their shifts
+from published rota plans (:mod:`.feed_shifts`).
 
 Calendar apps (Outlook, Google, Apple) subscribe to a URL and fetch it by themselves,
 without signing in; so the URL holds a secret token. The token is an HMAC of the member's
@@ -43,6 +44,7 @@ from ..timeutil import (
 from . import blueprint
 from .access import ALL_ROLES, roles_required
 from .audit import record
+from .feed_shifts import feed_shifts, shift_event
 
 # The feed's window: visits from this many days back to this many days ahead.
 DAYS_BACK = 14
@@ -140,15 +142,16 @@ def feed(token: str):
         return _not_found()
     now = utcnow()
     visits = feed_visits(db.session, member, now)
+    shifts = feed_shifts(db.session, member, *feed_window(now))
     with force_locale("nl"):
-        body = staff_calendar(member, visits, now)
+        body = staff_calendar(member, visits, now, shifts)
     record(
         db.session,
         member,
         AuditAction.EXPORT,
         "feed.export",
         team_id=member.team_id,
-        detail={"visits": len(visits)},
+        detail={"visits": len(visits), "shifts": len(shifts)},
         now=now,
     )
     db.session.commit()
@@ -226,8 +229,11 @@ def _portal_link(visit: Appointment) -> str:
     return base + url_for("staff.visit", visit_id=visit.id)
 
 
-def staff_calendar(member: StaffMember, visits: list[Appointment], now: datetime) -> bytes:
-    """The ICS of ``member``'s feed: one event per visit, times in Europe/Brussels.
+def staff_calendar(
+    member: StaffMember, visits: list[Appointment], now: datetime, shifts=()
+) -> bytes:
+    """The ICS of ``member``'s feed: one event per visit and per published shift, times
+    in Europe/Brussels.
 
     The UID stays the same for a visit's whole life and SEQUENCE follows its moves, so a
     calendar app updates the event instead of adding a new one. Call inside
@@ -264,4 +270,6 @@ def staff_calendar(member: StaffMember, visits: list[Appointment], now: datetime
         event.add("status", "TENTATIVE" if pending else "CONFIRMED")
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
+    for shift in shifts:
+        calendar.add_component(shift_event(shift, stamp))
     return calendar.to_ical()

@@ -1,6 +1,8 @@
 """axe-core on the planners' pages, in Dutch and in Arabic (right to left): the planning
 start page, the rota plans with a generated draft's report and week grid, its review
-before publishing, team settings, absences, opening hours, closures and services."""
+before publishing, a published plan that ended an older one (and the older one), team
+settings, absences, opening hours, closures and services; and the notification list with
+the news of that rota."""
 
 from __future__ import annotations
 
@@ -9,25 +11,51 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.booking.settings import BookingSettings
 from portal.extensions import db
-from portal.models import OpeningSchedule, RotaPlan, Service, Team
+from portal.models import OpeningSchedule, PlanStatus, RotaPlan, Service, StaffMember, Team
+from portal.planning.publish_operations import publish_plan
 from portal.planning.rota_data import generate_plan
 from portal.timeutil import local_today, utcnow
 from tests.browser.pages import AxeReport
 from tests.browser.test_staff_axe import ADMIN, sign_in
 
 
+def _published_over_the_demo(monday) -> tuple[int, int]:
+    """A plan of the administrator's team from ``monday`` published over the demo's (made
+    once): its id and the demo plan's, which it ends."""
+    team = db.session.scalar(select(Team).where(Team.code == "centraal_onthaal"))
+    older = db.session.scalar(
+        select(RotaPlan.id).where(RotaPlan.team_id == team.id).order_by(RotaPlan.id)
+    )
+    newer = db.session.scalar(
+        select(RotaPlan.id).where(RotaPlan.team_id == team.id, RotaPlan.id != older)
+    )
+    if newer is None:
+        admin = db.session.scalar(select(StaffMember).where(StaffMember.email == ADMIN))
+        plan = generate_plan(db.session, team, monday, 4, 35, admin, utcnow())
+        publish_plan(db.session, plan, {}, "", admin, utcnow(), BookingSettings.current())
+        db.session.commit()
+        assert plan.status == PlanStatus.PUBLISHED
+        newer = plan.id
+    return newer, older
+
+
 def _draft_and_ids(live_server) -> dict:
-    """A draft plan for Bevolking from next Monday (made once), and the ids the pages need."""
+    """A draft plan for Bevolking from next Monday and a published one over the demo's
+    (made once), and the ids the pages need."""
     with live_server.app.app_context():
+        today = local_today(utcnow())
+        monday = today + timedelta(days=7 - today.weekday())
         team = db.session.scalar(select(Team).where(Team.code == "bevolking"))
         plan = db.session.scalar(select(RotaPlan).where(RotaPlan.status == "draft"))
         if plan is None:
-            today = local_today(utcnow())
-            monday = today + timedelta(days=7 - today.weekday())
             plan = generate_plan(db.session, team, monday, 4, 35, None, utcnow())
             db.session.commit()
+        newer, older = _published_over_the_demo(monday)
         return {
+            "newer": newer,
+            "older": older,
             "plan": plan.id,
             "team": team.id,
             "schedule": db.session.scalar(select(OpeningSchedule.id).limit(1)),
@@ -50,6 +78,10 @@ def test_planning_pages(live_server, new_page, screenshots, language):
         ("plan", f"/medewerkers/planning/beurtrol/{ids['plan']}"),
         ("publish", f"/medewerkers/planning/beurtrol/{ids['plan']}/publiceren"),
         ("discard", f"/medewerkers/planning/beurtrol/{ids['plan']}/verwerpen"),
+        ("published plan", f"/medewerkers/planning/beurtrol/{ids['newer']}"),
+        ("ended plan", f"/medewerkers/planning/beurtrol/{ids['older']}"),
+        ("published review", f"/medewerkers/planning/beurtrol/{ids['newer']}/publiceren"),
+        ("notifications", "/medewerkers/dossiers/meldingen"),
         ("team settings", f"/medewerkers/planning/team/{ids['team']}"),
         ("absences", "/medewerkers/planning/afwezigheden"),
         ("new absence", "/medewerkers/planning/afwezigheden/nieuw"),

@@ -1,6 +1,7 @@
 """Publishing rota plans at the same moment (a double click, two planners): a draft is
 published once, and two drafts of one team leave exactly one plan's shifts, never a mix
-or a double set. Real threads, each with its own connection, on SQLite and PostgreSQL."""
+or a double set; two overlapping drafts leave every day with one plan, whose shifts the
+day holds. Real threads, each with its own connection, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from sqlalchemy import func, select
 
 from portal.booking.settings import BookingSettings
 from portal.extensions import db
-from portal.models import PlanStatus, RotaPlan, RotaTurn, Shift, StaffMember
+from portal.models import PlanStatus, RotaPlan, RotaPlanDay, RotaTurn, Shift, StaffMember
 from portal.planning.publish_operations import PublishRefused, plan_span, publish_plan
 from portal.planning.rota_data import generate_plan
+from portal.timeutil import to_local
 from tests.builders import build_city
 from tests.load.conftest import MONDAY, NOW
 
@@ -54,12 +56,24 @@ def _publish_at_once(app, plan_ids: list[int], actor_id: int) -> list[object]:
     return outcomes
 
 
-def _drafts(count: int) -> tuple[list[int], int]:
-    city = build_city(db.session, FIRST, FIRST + timedelta(weeks=4), staff_count=3)
+def _drafts(count: int, offset_weeks: int = 0) -> tuple[list[int], int]:
+    """``count`` drafts of four weeks, each ``offset_weeks`` after the one before."""
+    last = FIRST + timedelta(weeks=4 + offset_weeks * count)
+    city = build_city(db.session, FIRST, last, staff_count=3)
     db.session.commit()
-    plans = [generate_plan(db.session, city.team, FIRST, 4, 35, None, NOW) for _ in range(count)]
+    plans = [
+        generate_plan(
+            db.session, city.team, FIRST + timedelta(weeks=n * offset_weeks), 4, 35, None, NOW
+        )
+        for n in range(count)
+    ]
     db.session.commit()
     return [plan.id for plan in plans], city.staff[0].id
+
+
+def _governing() -> dict:
+    """Day → the plan that governs it."""
+    return {row.day: row.plan_id for row in db.session.scalars(select(RotaPlanDay))}
 
 
 def _shifts_in_period(plan_id: int) -> list[int | None]:
@@ -97,4 +111,27 @@ def test_two_drafts_published_at_once_leave_one_rota(race_app):
     shifts = _shifts_in_period(plan_ids[0])
     winners = set(shifts)
     assert len(winners) == 1, "one plan's shifts, not a mix"
-    assert len(shifts) == _turns(winners.pop())
+    winner = winners.pop()
+    assert len(shifts) == _turns(winner)
+    assert set(_governing().values()) == {winner}, "the plan whose shifts stand governs"
+    assert len(_governing()) == 28
+
+
+def test_two_overlapping_drafts_published_at_once_leave_one_plan_a_day(race_app):
+    plan_ids, actor_id = _drafts(2, offset_weeks=2)
+    outcomes = _publish_at_once(race_app, plan_ids, actor_id)
+    db.session.expire_all()
+    assert not [o for o in outcomes if isinstance(o, PublishRefused)]
+    governing = _governing()
+    assert len(governing) == 42  # six weeks, one plan a day
+    first, second = (db.session.get(RotaPlan, i) for i in plan_ids)
+    assert {governing[first.first_day], governing[second.last_day]} == {first.id, second.id}
+    overlap = {governing[first.first_day + timedelta(days=n)] for n in range(14, 28)}
+    assert len(overlap) == 1, "the overlap belongs wholly to the plan published last"
+    days = [
+        (to_local(shift.starts_at).date(), shift.plan_id)
+        for shift in db.session.scalars(select(Shift))
+    ]
+    assert all(plan == governing[day] for day, plan in days if day in governing), (
+        "each day holds the shifts of the plan that governs it"
+    )

@@ -159,7 +159,7 @@ def test_the_clerk_makes_a_feed_of_their_own_visits_only(app, frozen_clock):
         select(AuditEvent).where(AuditEvent.subject == "feed.export").order_by(AuditEvent.id)
     ).first()
     assert export.action is AuditAction.EXPORT
-    assert export.detail == {"visits": 2}
+    assert export.detail == {"visits": 2, "shifts": 0}
 
 
 def test_renewing_retires_the_old_address(app, frozen_clock):
