@@ -14,7 +14,15 @@ from flask_babel import gettext as _
 from .extensions import babel
 from .timeutil import CITY_TZ
 
-__all__ = ["LANGUAGES", "RTL_LANGUAGES", "_", "_l", "current_language", "ngettext"]
+__all__ = [
+    "LANGUAGES",
+    "RTL_LANGUAGES",
+    "_",
+    "_l",
+    "current_language",
+    "ngettext",
+    "site_language",
+]
 
 _l = lazy_gettext
 
@@ -53,6 +61,12 @@ def current_language() -> str:
     """The language code of the current request (``nl`` outside a request)."""
     locale = get_locale()
     return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def site_language(code: str | None) -> str:
+    """``code`` when the site speaks it, else Dutch: the language of a mail, printout or
+    slip for someone whose stored language may be anything (or nothing)."""
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def text_direction(language: str) -> str:

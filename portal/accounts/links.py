@@ -29,7 +29,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..booking.tokens import keyed_token, looks_like_token, token_hash
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..i18n import site_language
 from ..models import PasswordLinkKind, PasswordReset, StaffMember
 from ..staff.accounts import find_by_email, set_password
 
@@ -75,12 +75,6 @@ class LinkUnusable(Exception):
         self.state = state
 
 
-def person_language(member: StaffMember) -> str:
-    """The language of ``member``'s mails: their mail language, else Dutch."""
-    chosen = member.mail_language
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
-
-
 def new_link(
     session: Session,
     member: StaffMember,
@@ -91,14 +85,14 @@ def new_link(
     lifetime: timedelta,
 ) -> tuple[PasswordReset, str]:
     """Make a link for ``member``: (its row, flushed; the token for the mail, which
-    speaks :func:`person_language`). The token is handed out once, here, and never
+    speaks the person's mail language, else Dutch). The token is handed out once, here, and never
     stored."""
     token = keyed_token(secret_key, TOKEN_PURPOSE, secrets.token_urlsafe(32))
     link = PasswordReset(
         staff_id=member.id,
         kind=kind,
         token_hash=token_hash(token),
-        language=person_language(member),
+        language=site_language(member.mail_language),
         created_at=now,
         expires_at=now + lifetime,
     )

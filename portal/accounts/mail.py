@@ -11,18 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, ngettext, text_direction
+from ..i18n import _, ngettext, site_language, text_direction
 from ..locale_text import isolate
 from ..models import PasswordLinkKind, PasswordReset, StaffMember
 from ..models.outbox import OutboxMail
-from ..notifications.mails import sender
+from ..notifications.mails import render_mail, text_and_html_mail
 from ..notifications.outbox import queue_message
 from ..timeutil import as_utc
 
@@ -38,15 +36,10 @@ class _Hall:
     hall_address: str
 
 
-def mail_language(language: str | None) -> str:
-    """``language`` when the site speaks it, else Dutch."""
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
-
-
 def password_link_url(config: Mapping, token: str, language: str) -> str:
     """The absolute link that opens the page to choose a password, in ``language``."""
     base = str(config["BASE_URL"]).rstrip("/")
-    return f"{base}{RESET_PATH}{token}?lang={mail_language(language)}"
+    return f"{base}{RESET_PATH}{token}?lang={site_language(language)}"
 
 
 def _lifetime_note(link: PasswordReset) -> str:
@@ -109,28 +102,6 @@ def _context(member: StaffMember, link: PasswordReset, url: str, language: str) 
     }
 
 
-def _render(template: str, context: dict) -> str:
-    """A mail template without the request's context processors (which would add the
-    request's language): the mail speaks its reader's language."""
-    return current_app.jinja_env.get_template(template).render(**context)
-
-
-def _message(config: Mapping, recipient: str, context: dict, text: str, html: str, now):
-    """A text and HTML mail, ready for the outbox."""
-    sender_name, sender_address = sender(config)
-    message = EmailMessage()
-    message["From"] = formataddr((sender_name, sender_address))
-    message["To"] = recipient
-    message["Subject"] = context["subject"]
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, cte="quoted-printable")
-    message.add_alternative(html, subtype="html", cte="quoted-printable")
-    message["Content-Language"] = context["language"]
-    return message
-
-
 def queue_password_mail(
     session: Session, member: StaffMember, link: PasswordReset, token: str, now: datetime
 ) -> OutboxMail:
@@ -138,11 +109,13 @@ def queue_password_mail(
     outbox, in the link's language; flushed, committed by the caller."""
     now = as_utc(now)
     config = current_app.config
-    language = mail_language(link.language)
+    language = site_language(link.language)
     url = password_link_url(config, token, language)
     with force_locale(language):
         context = _context(member, link, url, language)
-        text = _render("mail/account_link.txt", context)
-        html = _render("mail/account_link.html", context)
-    message = _message(config, member.email, context, text, html, now)
+        text = render_mail("mail/account_link.txt", context)
+        html = render_mail("mail/account_link.html", context)
+    message = text_and_html_mail(
+        config, member.email, context["subject"], text, html, language, now
+    )
     return queue_message(session, message, f"password_{link.kind.value}", now)

@@ -254,8 +254,11 @@ class NotifySettingForm(PlainTextForm):
 
     notify_by_mail = BooleanField(_l("Stuur mij ook een e-mail bij elke melding"))
     mail_language = SelectField(
-        _l("Taal van de e-mails over een nieuwe beurtrol"),
-        description=_l("Een nieuwe beurtrol die uw beurten wijzigt, krijgt u altijd per e-mail."),
+        _l("Taal van mijn e-mails van de werkruimte"),
+        description=_l(
+            "Voor de meldingen, een nieuwe beurtrol en de links om een wachtwoord te kiezen. "
+            "Een nieuwe beurtrol die uw beurten wijzigt, krijgt u altijd per e-mail."
+        ),
         choices=[
             SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()
         ],

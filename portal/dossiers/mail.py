@@ -12,17 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from ..i18n import LANGUAGES, _, ngettext, text_direction
+from ..i18n import LANGUAGES, _, ngettext, site_language, text_direction
 from ..models import Appointment, Dossier, FollowUp, NotificationKind, StaffMember
 from ..models.outbox import OutboxMail
-from ..notifications.mails import sender
+from ..notifications.mails import render_mail, text_and_html_mail
 from ..notifications.outbox import queue_message
 from ..notifications.summary import local_date, local_moment, service_documents
 from ..timeutil import as_utc
@@ -32,7 +30,6 @@ from .reminders import claim_reminder, invitations_due_reminder
 
 INVITATION_PATH = "/afspraak/uitnodiging/"
 DOSSIER_PATH = "/medewerkers/dossiers/"
-STAFF_LANGUAGE = "nl"
 DEFAULT_REMINDER_DAYS = 3
 
 
@@ -58,30 +55,6 @@ def invitation_url(config: Mapping, follow_up: FollowUp, token: str) -> str:
 def dossier_url(config: Mapping, dossier: Dossier) -> str:
     """The absolute link of the dossier's page in the staff workspace."""
     return f"{_base(config)}{DOSSIER_PATH}{dossier.id}"
-
-
-def _render(template: str, context: dict) -> str:
-    """A mail template without the request's context processors (which would add the
-    request's language): the mail speaks its reader's language, also from the CLI."""
-    return current_app.jinja_env.get_template(template).render(**context)
-
-
-def _message(
-    config: Mapping, recipient: str, subject: str, text: str, html: str, language: str, now
-):
-    """A text and HTML mail, ready for the outbox."""
-    sender_name, sender_address = sender(config)
-    message = EmailMessage()
-    message["From"] = formataddr((sender_name, sender_address))
-    message["To"] = recipient
-    message["Subject"] = subject
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, cte="quoted-printable")
-    message.add_alternative(html, subtype="html", cte="quoted-printable")
-    message["Content-Language"] = language
-    return message
 
 
 def _invitation_context(session, follow_up: FollowUp, url: str, language: str, reminder: bool):
@@ -151,13 +124,15 @@ def queue_invitation_mail(
         return None
     now = as_utc(now)
     config = current_app.config
-    language = dossier.language if dossier.language in LANGUAGES else STAFF_LANGUAGE
+    language = site_language(dossier.language)
     url = invitation_url(config, follow_up, token)
     with force_locale(language):
         context = _invitation_context(session, follow_up, url, language, reminder)
-        text = _render("mail/invitation.txt", context)
-        html = _render("mail/invitation.html", context)
-    message = _message(config, dossier.email, context["subject"], text, html, language, now)
+        text = render_mail("mail/invitation.txt", context)
+        html = render_mail("mail/invitation.html", context)
+    message = text_and_html_mail(
+        config, dossier.email, context["subject"], text, html, language, now
+    )
     kind = "invitation_reminder" if reminder else "invitation"
     return queue_message(session, message, kind, now)
 
@@ -210,15 +185,15 @@ def _moment_of(value) -> str:
         return str(value)
 
 
-def _owner_context(visit: Appointment, kind, dossier: Dossier, detail: dict) -> dict:
-    """What the owner's notice shows, in Dutch."""
+def _owner_context(visit: Appointment, kind, dossier: Dossier, detail: dict, language: str) -> dict:
+    """What the owner's notice shows, in the owner's mail language (the active locale)."""
     config = current_app.config
     subject, headline = _owner_wording(kind, dossier.reference)
     lines = [
         _(
             "Dossier: %(reference)s (%(subject)s)",
             reference=dossier.reference,
-            subject=dossier.subject.name(STAFF_LANGUAGE),
+            subject=dossier.subject.name(language),
         ),
         _(
             "Afspraak %(reference)s op %(moment)s",
@@ -237,8 +212,8 @@ def _owner_context(visit: Appointment, kind, dossier: Dossier, detail: dict) -> 
     if kind == NotificationKind.NO_SHOW:
         lines.append(_("Op de dossierpagina kunt u de bewoner opnieuw uitnodigen."))
     return {
-        "language": STAFF_LANGUAGE,
-        "text_direction": "ltr",
+        "language": language,
+        "text_direction": text_direction(language),
         "subject": subject,
         "headline": headline,
         "intro": lines,
@@ -263,11 +238,13 @@ def queue_owner_mail(session: Session, notification, now: datetime) -> OutboxMai
         return None
     now = as_utc(now)
     config = current_app.config
-    with force_locale(STAFF_LANGUAGE):
-        context = _owner_context(visit, notification.kind, dossier, notification.detail or {})
-        text = _render("mail/owner_notice.txt", context)
-        html = _render("mail/owner_notice.html", context)
-    message = _message(config, owner.email, context["subject"], text, html, STAFF_LANGUAGE, now)
+    language = site_language(owner.mail_language)
+    with force_locale(language):
+        detail = notification.detail or {}
+        context = _owner_context(visit, notification.kind, dossier, detail, language)
+        text = render_mail("mail/owner_notice.txt", context)
+        html = render_mail("mail/owner_notice.html", context)
+    message = text_and_html_mail(config, owner.email, context["subject"], text, html, language, now)
     return queue_message(session, message, "owner_notice", now, appointment_id=visit.id)
 
 

@@ -27,7 +27,7 @@ from enum import StrEnum
 from flask import current_app
 from flask_babel import force_locale
 
-from ..i18n import LANGUAGES, _, text_direction
+from ..i18n import _, site_language, text_direction
 from ..locale_text import isolate
 from ..timeutil import as_utc, local_today
 from .call_back_mail import call_back_wording
@@ -35,8 +35,6 @@ from .ics import CALENDAR_FILENAME, appointment_calendar
 from .links import book_again_url
 from .qr import reference_qr_png
 from .summary import local_date, local_moment, local_time, visit_summary
-
-DEFAULT_LANGUAGE = "nl"
 
 
 class MailKind(StrEnum):
@@ -65,7 +63,7 @@ def sender(config: Mapping) -> tuple[str, str]:
 
 def mail_language(appointment) -> str:
     """The visit's mail language, or Dutch if it holds something the site does not speak."""
-    return appointment.language if appointment.language in LANGUAGES else DEFAULT_LANGUAGE
+    return site_language(appointment.language)
 
 
 def _visit_moment(appointment) -> dict:
@@ -214,13 +212,39 @@ def _mail_context(
     return context
 
 
-def _render(template: str, context: dict) -> str:
+def render_mail(template: str, context: dict) -> str:
     """Render a mail template without the request's context processors.
 
     Those would add the *request's* language and direction (and cache them in ``g``),
-    while a mail speaks the resident's language and must also render from the CLI.
+    while a mail speaks its reader's language and must also render from the CLI.
     """
     return current_app.jinja_env.get_template(template).render(**context)
+
+
+def text_and_html_mail(
+    config: Mapping,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    language: str,
+    now: datetime,
+) -> EmailMessage:
+    """A plain mail of the portal, as text and HTML, ready for the outbox: the headers
+    every one of them carries (sender, date, message id, "automatic") and its language."""
+    sender_name, sender_address = sender(config)
+    message = EmailMessage()
+    message["From"] = formataddr((sender_name, sender_address))
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
+    # RFC 3834: an automatic message; out-of-office replies should not answer it.
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
+    message["Content-Language"] = language  # after the parts: adding them clears it
+    return message
 
 
 def compose_appointment_mail(
@@ -250,8 +274,8 @@ def compose_appointment_mail(
             "QR-code van referentie %(reference)s", reference=appointment.reference
         )
         context["footer"] = _("Dit bericht werd automatisch verstuurd door Stadhuis op afspraak.")
-        text = _render("mail/appointment.txt", context)
-        html = _render("mail/appointment.html", context)
+        text = render_mail("mail/appointment.txt", context)
+        html = render_mail("mail/appointment.html", context)
         calendar = None
         if kind in INVITATION_KINDS or kind is MailKind.CANCELLED:
             cancelled = kind is MailKind.CANCELLED

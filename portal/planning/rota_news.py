@@ -13,23 +13,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import LANGUAGES, _, ngettext, text_direction
+from ..i18n import _, ngettext, site_language, text_direction
 from ..locale_text import time_span
 from ..models import NotificationKind, RotaPlan, Shift, ShiftKind, StaffMember, StaffNotification
 from ..models.outbox import OutboxMail
-from ..notifications.mails import sender
+from ..notifications.mails import render_mail, text_and_html_mail
 from ..notifications.outbox import queue_message
 from ..timeutil import as_utc, end_of_local_day, start_of_local_day, to_local
 
-STAFF_LANGUAGE = "nl"
 CALENDAR_PATH = "/medewerkers/agenda"
 MAIL_KIND = "rota_notice"
 # One shift or turn as compared: kind, counter, start, end.
@@ -110,26 +107,6 @@ def day_entries(turns: set[Turn], changed: list[date], numbers: Mapping[int, int
     return entries
 
 
-def mail_language(member: StaffMember) -> str:
-    """The language of ``member``'s workspace mails: their choice, else Dutch."""
-    return member.mail_language if member.mail_language in LANGUAGES else STAFF_LANGUAGE
-
-
-def _message(config, recipient: str, context: dict, text: str, html: str, now) -> EmailMessage:
-    sender_name, sender_address = sender(config)
-    message = EmailMessage()
-    message["From"] = formataddr((sender_name, sender_address))
-    message["To"] = recipient
-    message["Subject"] = context["subject"]
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, cte="quoted-printable")
-    message.add_alternative(html, subtype="html", cte="quoted-printable")
-    message["Content-Language"] = context["language"]  # after the parts: they clear it
-    return message
-
-
 def _context(member, plan, turns, changed, numbers, language) -> dict:
     """What the mail shows, written in the active locale."""
     config = current_app.config
@@ -179,14 +156,15 @@ def queue_rota_mail(
     """Write ``member``'s mail about ``plan`` into the outbox; None without an address."""
     if not member.email:
         return None
-    language = mail_language(member)
+    language = site_language(member.mail_language)
     now = as_utc(now)
-    environment = current_app.jinja_env
     with force_locale(language):
         context = _context(member, plan, turns, changed, _counter_numbers(plan), language)
-        text = environment.get_template("mail/rota_notice.txt").render(**context)
-        html = environment.get_template("mail/rota_notice.html").render(**context)
-    message = _message(current_app.config, member.email, context, text, html, now)
+        text = render_mail("mail/rota_notice.txt", context)
+        html = render_mail("mail/rota_notice.html", context)
+    message = text_and_html_mail(
+        current_app.config, member.email, context["subject"], text, html, language, now
+    )
     return queue_message(session, message, MAIL_KIND, now)
 
 

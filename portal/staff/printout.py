@@ -17,7 +17,7 @@ from ..booking.access_code import printed_code
 from ..booking.operations import can_change
 from ..booking.settings import BookingSettings
 from ..extensions import db
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, text_direction
+from ..i18n import _, current_language, site_language, text_direction
 from ..models import Appointment, AuditAction, Service
 from ..notifications.links import manage_url
 from ..notifications.qr import reference_qr_svg
@@ -50,7 +50,7 @@ def _documents_to_bring(visit: Appointment, language: str) -> list[tuple[Service
 def render_printout_sheet(visit: Appointment, now: datetime) -> Markup:
     """The confirmation of ``visit`` in the resident's language (its ``language``): when,
     where, what to bring, the reference with its QR code and the manage link."""
-    language = visit.language if visit.language in LANGUAGES else DEFAULT_LANGUAGE
+    language = site_language(visit.language)
     config = current_app.config
     settings = BookingSettings.current()
     with force_locale(language):

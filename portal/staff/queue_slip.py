@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..extensions import db
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, text_direction
+from ..i18n import DEFAULT_LANGUAGE, current_language, site_language, text_direction
 from ..models import Appointment, AuditAction
 from ..notifications.summary import local_date, local_time, team_names
 from . import blueprint
@@ -20,7 +20,7 @@ from .audit import record
 
 def slip_languages(visit: Appointment) -> list[str]:
     """The slip's languages: the resident's first, then Dutch if that is another."""
-    language = visit.language if visit.language in LANGUAGES else DEFAULT_LANGUAGE
+    language = site_language(visit.language)
     return list(dict.fromkeys([language, DEFAULT_LANGUAGE]))
 
 

@@ -232,6 +232,18 @@ def test_a_no_show_notice_offers_to_invite_again(app, smtp):
     assert "opnieuw uitnodigen" in message.get_body(("plain",)).get_content()
 
 
+def test_the_owner_notice_speaks_the_owners_mail_language(app, smtp):
+    invited = invite(app, owner_mail=True)
+    visit = _book(app, invited)
+    invited.city.staff[0].mail_language = "fr"
+    notify_owner(db.session, visit, NotificationKind.NO_SHOW, DEMO_NOW)
+    db.session.commit()
+    (message,) = _deliver(app, smtp, 1)
+    assert message["Content-Language"] == "fr"
+    assert "Dossier" in message["Subject"] and "kwam niet" not in message["Subject"]
+    assert visit.reference in message.get_body(("plain",)).get_content()
+
+
 def test_a_visit_outside_any_dossier_tells_nobody(app):
     invited = invite(app, owner_mail=True)
     visit = _book(app, invited)

@@ -105,7 +105,7 @@ def test_changed_days_are_the_days_whose_shifts_differ():
 def test_everyone_whose_shifts_change_is_told_once(news_app, frozen_clock):
     planner = signed_in(news_app, "planner")
     page = planner.get(NOTIFICATIONS).get_data(as_text=True)
-    assert "Taal van de e-mails over een nieuwe beurtrol" in page
+    assert "Taal van mijn e-mails van de werkruimte" in page
     saved = planner.post(
         f"{NOTIFICATIONS}/instelling",
         data={"setting-csrf_token": csrf_of(page), "setting-mail_language": "ar"},
