@@ -5,7 +5,9 @@ audit row per change (``account.*``: who did it is the actor, which account and 
 and new values are in the detail, as ids and codes, never a password or a link), and
 raises :class:`AccountRefused` with a message in the reader's language when the change
 may not be made. An administrator can neither deactivate their own account nor take
-away their own administrator role, so the portal always keeps the one who is working.
+away their own administrator role, so the portal always keeps the one who is working;
+and no change leaves the portal without an active administrator, also when two of them
+take each other's role at the same moment (:func:`_keep_an_administrator`).
 """
 
 from __future__ import annotations
@@ -61,6 +63,33 @@ def _audit(session, actor, subject: str, member: StaffMember, now, **detail) -> 
         detail={"staff_id": member.id, **detail},
         now=now,
     )
+
+
+def _is_active_admin(member: StaffMember) -> bool:
+    return bool(member.active) and member.role == StaffRole.ADMIN
+
+
+def _lock_administrators(session: Session) -> None:
+    """Lock the rows of the active administrators (``FOR UPDATE`` on PostgreSQL) before
+    one of them loses the role: a second such change waits for the first to commit and
+    then sees it. (SQLite has no row locks; its writes wait for each other instead.)"""
+    session.execute(
+        select(StaffMember.id)
+        .where(StaffMember.role == StaffRole.ADMIN, StaffMember.filter_active())
+        .with_for_update()
+    ).all()
+
+
+def _keep_an_administrator(session: Session) -> None:
+    """After a change that took an administrator away (flushed, so it holds the write
+    lock): refuse it when no active administrator is left."""
+    left = session.scalar(
+        select(func.count())
+        .select_from(StaffMember)
+        .where(StaffMember.role == StaffRole.ADMIN, StaffMember.filter_active())
+    )
+    if not left:
+        raise AccountRefused(_("Er moet minstens één actieve beheerder overblijven."))
 
 
 def email_taken(session: Session, email: str) -> bool:
@@ -129,6 +158,9 @@ def change_role_and_team(
     the old and the new. Which changed ("role", "team")."""
     if member.id == actor.id and role != StaffRole.ADMIN:
         raise AccountRefused(_("U kunt uw eigen rol van beheerder niet afnemen."))
+    demoting = _is_active_admin(member) and role != StaffRole.ADMIN
+    if demoting:
+        _lock_administrators(session)
     changed = []
     if member.role != role:
         _audit(session, actor, "account.role", member, now, old=member.role.value, new=role.value)
@@ -148,6 +180,8 @@ def change_role_and_team(
         member.team_id = team.id
         changed.append("team")
     session.flush()
+    if demoting:
+        _keep_an_administrator(session)
     return changed
 
 
@@ -160,12 +194,17 @@ def set_active(
         raise AccountRefused(_("U kunt uw eigen account niet deactiveren."))
     if bool(member.active) == active:
         return False
+    demoting = _is_active_admin(member) and not active
+    if demoting:
+        _lock_administrators(session)
     member.active = active
     if not active:
         void_open_links(session, member, now)
     subject = "account.reactivate" if active else "account.deactivate"
     _audit(session, actor, subject, member, now)
     session.flush()
+    if demoting:
+        _keep_an_administrator(session)
     return True
 
 
