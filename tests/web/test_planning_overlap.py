@@ -160,6 +160,9 @@ def test_a_newer_plan_ends_the_older_one_the_day_before(overlap_app, admin, froz
     assert f'href="{PLANS}/{new_id}"' in listing
     older = admin.get(f"{PLANS}/{old_id}").get_data(as_text=True)
     assert "Beëindigd op 3 jan 2027" in older
+    report_note = "tonen dit plan zoals het gepubliceerd werd, voor zijn hele periode"
+    assert report_note in older
+    assert report_note not in admin.get(f"{PLANS}/{new_id}").get_data(as_text=True)
     home = admin.get("/medewerkers/planning").get_data(as_text=True)
     assert "De gepubliceerde beurtrol" in home
     assert "Geldt van 4 jan 2027 tot en met 14 feb 2027." in home
