@@ -30,7 +30,6 @@ from ..models import (
     OpeningBlock,
     OpeningSchedule,
     PlanStatus,
-    QueueCounter,
     RotaPlan,
     RotaTurn,
     Service,
@@ -54,6 +53,7 @@ from .city_days import city_day_closures
 from .dossiers import load_dossiers
 from .history import HistorySummary, load_history
 from .keywords import service_keywords
+from .queues import QUEUE_LETTERS, number_queues
 
 WEEKS = 8
 GRID = timedelta(minutes=15)
@@ -118,15 +118,6 @@ def _booking_settings() -> BookingSettings:
     if has_app_context():
         return BookingSettings.current()
     return BookingSettings(secret_key=secrets.token_urlsafe(32))
-
-
-# The letters of the teams' queue numbers on the hall's screen ("B-014", "S-003").
-QUEUE_LETTERS = {
-    "bevolking": "B",
-    "burgerlijke_stand": "S",
-    "andere_nationaliteiten": "N",
-    "centraal_onthaal": "O",
-}
 
 
 def _teams(session: Session) -> dict[str, Team]:
@@ -350,23 +341,8 @@ def _appointments(session, rng: random.Random, shifts: list[Shift], now: datetim
                 start += -(-(end - start) // GRID) * GRID
             else:
                 start += GRID
-    _number_queues(session, visits)
+    number_queues(session, visits)
     return len(visits)
-
-
-def _number_queues(session: Session, visits: list[Appointment]) -> None:
-    """Give the demo's visits their queue numbers per team and day in time order, as
-    booking would have (one by one), and leave each team's counter at the last one."""
-    last: dict[tuple[int, date], int] = {}
-    for visit in sorted(visits, key=lambda visit: (visit.starts_at, visit.reference)):
-        key = (session.get(StaffMember, visit.staff_id).team_id, to_local(visit.starts_at).date())
-        last[key] = last.get(key, 0) + 1
-        visit.queue_team_id, visit.queue_day = key
-        visit.queue_number = last[key]
-    session.add_all(
-        QueueCounter(team_id=team_id, day=day, last_number=number)
-        for (team_id, day), number in last.items()
-    )
 
 
 def _unique_reference(rng: random.Random, taken: set[str]) -> str:
