@@ -33,6 +33,11 @@ def strip_spaces(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def strip_and_lower(value):
+    """WTForms filter: as :func:`strip_spaces`, in lower case (codes, e-mail addresses)."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 def has_forbidden_characters(text: str, *, multiline: bool = False) -> bool:
     """Whether ``text`` holds a character typed text may not hold (see the module)."""
     pattern = _FORBIDDEN_IN_LINES if multiline else _FORBIDDEN_IN_ONE_LINE

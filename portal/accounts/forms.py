@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from ..i18n import _l
 from ..models import StaffRole
-from ..plain_text import PlainText, PlainTextForm, strip_spaces
+from ..plain_text import PlainText, PlainTextForm, strip_and_lower, strip_spaces
 from ..staff.access import parse_id
 from ..staff.accounts import MIN_PASSWORD_LENGTH
 
@@ -143,6 +143,6 @@ class NewAccountForm(RoleTeamForm):
                 check_deliverability=False,
             ),
         ],
-        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+        filters=[strip_and_lower],
         render_kw={"maxlength": EMAIL_LENGTH, "autocomplete": "off", "spellcheck": "false"},
     )

@@ -29,7 +29,7 @@ from ..booking.topics import TOPICS
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _l, text_direction
 from ..models import Channel, Service
 from ..models.services import DURATION_UNIT_MINUTES as UNIT
-from ..plain_text import PlainText, PlainTextForm
+from ..plain_text import PlainText, PlainTextForm, strip_and_lower
 from ..staff.access import parse_id
 from .service_keywords import keywords_field
 from .service_operations import CODE_MAX_LENGTH, ServiceSettings, TextValues
@@ -346,7 +346,7 @@ class NewServiceForm(ServiceForm):
                 ),
             ),
         ],
-        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+        filters=[strip_and_lower],
         render_kw={"maxlength": CODE_MAX_LENGTH, "spellcheck": "false", "autocomplete": "off"},
     )
     topic = SelectField(

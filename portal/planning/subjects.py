@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, _l, current_language, text_direction
 from ..models import AuditAction, DossierSubject, Team
 from ..models.base import MAX_ID
-from ..plain_text import PlainText, PlainTextForm, strip_spaces
+from ..plain_text import PlainText, PlainTextForm, strip_and_lower, strip_spaces
 from ..staff import blueprint
 from ..staff.access import (
     PLANNING_ROLES,
@@ -60,7 +60,7 @@ class SubjectForm(PlainTextForm):
                 ),
             ),
         ],
-        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+        filters=[strip_and_lower],
         render_kw={"maxlength": CODE_LENGTH, "spellcheck": "false", "autocomplete": "off"},
     )
     follow_up_after_days = WholeNumberField(
